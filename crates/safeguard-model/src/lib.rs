@@ -1,0 +1,17 @@
+//! Shared types for Safeguard.
+//!
+//! This crate holds the vocabulary every other crate speaks: claim ids of the UK Software
+//! Security Code of Practice, the typed [`Evidence`] record, and the [`Collector`] interface
+//! through which every capability reports what it saw. It performs no I/O.
+
+mod claim;
+mod collector;
+mod digest;
+mod evidence;
+pub mod facts;
+
+pub use claim::{ClaimId, ClaimIdError, PrincipleId};
+pub use collector::{CollectContext, CollectError, Collector};
+pub use digest::{Sha256, canonical_json, hex, sha256_bytes};
+pub use evidence::{ArtefactRef, Evidence, Producer, Subject};
+pub use facts::Facts;
