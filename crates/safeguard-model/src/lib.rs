@@ -4,6 +4,7 @@
 //! Security Code of Practice, the typed [`Evidence`] record, and the [`Collector`] interface
 //! through which every capability reports what it saw. It performs no I/O.
 
+pub mod catalogue;
 mod claim;
 mod collector;
 mod digest;
@@ -14,4 +15,5 @@ pub use claim::{ClaimId, ClaimIdError, PrincipleId};
 pub use collector::{CollectContext, CollectError, Collector};
 pub use digest::{Sha256, canonical_json, hex, sha256_bytes};
 pub use evidence::{ArtefactRef, Evidence, Producer, Subject};
+pub use catalogue::VendorRole;
 pub use facts::Facts;

@@ -1,0 +1,77 @@
+/// The commented `safeguard.toml` that `safeguard init` writes. `vendor` and `product` seed the
+/// obvious fields; everything else is an example to edit.
+pub fn template(vendor: &str, product: &str) -> String {
+    let vendor = toml_string(vendor);
+    let product_id = ident(product);
+    let product = toml_string(product);
+    format!(
+        r#"# safeguard.toml: what Safeguard needs to know about you to assess this repository against
+# the UK Software Security Code of Practice (DSIT and NCSC, May 2025).
+# Every key is optional unless marked "required"; unknown keys are errors.
+# Run `safeguard assess` after editing. `safeguard catalogue` lists the 45 claim ids.
+
+[vendor]
+# Your organisation's legal or trading name, as customers know it.
+name = {vendor}
+# Which themes of the Code apply to you (the Code, table 1):
+#   "developer-and-distributor"  all four themes (default)
+#   "reseller"                   themes 3 and 4
+#   "developer-only"             themes 1, 2 and 3
+role = "developer-and-distributor"
+
+# The Senior Responsible Owner: the person at leadership level accountable for the Code.
+# [sro]
+# name = "Jane Smith"          # required in this table
+# role = "Chief Technology Officer"   # required in this table
+
+# Product lines group products in the self-assessment's scope.
+[[product_lines]]
+id = "{product_id}"            # required: letters, digits, '-', '_' or '.'
+name = {product}
+
+# Products assessed from this repository.
+[[products]]
+id = "{product_id}"            # required
+name = {product}
+line = "{product_id}"          # a product line id declared above
+# version = "1.0.0"
+
+# The manual evidence register: documents that back claims no collector can observe (training
+# records, access reviews, incident plans…). Each entry counts towards its claims while its
+# digest matches and it has not expired. Copy the block for each document.
+#
+# [[manual_evidence]]
+# id = "threat-model"                        # required, unique
+# title = "Threat model v4.2"
+# document = "docs/security/threat-model.pdf"   # required: path relative to this file, or https:// URL
+# sha256 = "<64 hex digits>"                 # of the document; `sha256sum FILE` prints it
+# owner = "Head of Product Security"          # required
+# reviewed = 2025-09-01                      # required: date of the last review
+# expires = 2026-09-01                       # required: after this date it no longer counts
+# claims = ["1.4.1"]                         # required: the claims it supports
+"#
+    )
+}
+
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn ident(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    out = out.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_string();
+    if out.is_empty() { "product".into() } else { out }
+}

@@ -1,0 +1,314 @@
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use safeguard_model::catalogue;
+use safeguard_model::{ClaimId, VendorRole};
+use serde::{Deserialize, Deserializer, Serialize};
+use toml::Spanned;
+
+use crate::ConfigError;
+
+/// The whole of `safeguard.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub vendor: Vendor,
+    /// The Senior Responsible Owner accountable for the Code.
+    #[serde(default)]
+    pub sro: Option<Sro>,
+    #[serde(default)]
+    pub product_lines: Vec<ProductLine>,
+    #[serde(default)]
+    pub products: Vec<Product>,
+    /// The manual evidence register: documents that back claims no collector can observe.
+    #[serde(default)]
+    pub manual_evidence: Vec<ManualEvidence>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vendor {
+    #[serde(default, deserialize_with = "non_empty_opt")]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub role: VendorRole,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sro {
+    #[serde(deserialize_with = "non_empty")]
+    pub name: String,
+    #[serde(deserialize_with = "non_empty")]
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductLine {
+    pub id: Spanned<Ident>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    pub id: Spanned<Ident>,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The product line this product belongs to (an `id` from `[[product_lines]]`).
+    #[serde(default)]
+    pub line: Option<Spanned<Ident>>,
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManualEvidence {
+    pub id: Spanned<Ident>,
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Path relative to `safeguard.toml`, or an `https://` URL.
+    pub document: DocumentLocation,
+    /// SHA-256 of the document (64 hex digits). Checked for files; recorded for URLs.
+    #[serde(default)]
+    pub sha256: Option<Sha256Hex>,
+    #[serde(deserialize_with = "non_empty")]
+    pub owner: String,
+    /// When the document was last reviewed.
+    pub reviewed: Spanned<Date>,
+    /// When the evidence stops counting.
+    pub expires: Spanned<Date>,
+    /// The claims it supports.
+    pub claims: Spanned<Vec<Spanned<ClaimId>>>,
+}
+
+impl ManualEvidence {
+    pub fn title(&self) -> &str {
+        self.title.as_deref().unwrap_or(self.id.get_ref().as_str())
+    }
+}
+
+impl Config {
+    /// The vendor name, or `fallback` when none is configured.
+    pub fn vendor_name<'a>(&'a self, fallback: &'a str) -> &'a str {
+        self.vendor.name.as_deref().unwrap_or(fallback)
+    }
+
+    /// Checks that need the whole file: references resolve, ids are unique, dates are ordered,
+    /// claim ids exist in the Code.
+    pub(crate) fn validate(&self, text: &str, path: &Path) -> Result<(), ConfigError> {
+        let err = |span: std::ops::Range<usize>, msg: String| ConfigError::at(path, text, span.start, msg);
+
+        let mut lines = BTreeMap::new();
+        for l in &self.product_lines {
+            if lines.insert(l.id.get_ref().as_str(), ()).is_some() {
+                return Err(err(l.id.span(), format!("duplicate product line id `{}`", l.id.get_ref())));
+            }
+        }
+        let mut products = BTreeMap::new();
+        for p in &self.products {
+            if products.insert(p.id.get_ref().as_str(), ()).is_some() {
+                return Err(err(p.id.span(), format!("duplicate product id `{}`", p.id.get_ref())));
+            }
+            if let Some(line) = &p.line
+                && !lines.contains_key(line.get_ref().as_str())
+            {
+                let known: Vec<&str> = lines.keys().copied().collect();
+                return Err(err(
+                    line.span(),
+                    format!(
+                        "product `{}` names product line `{}`, which is not declared in [[product_lines]] (declared: {})",
+                        p.id.get_ref(),
+                        line.get_ref(),
+                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                    ),
+                ));
+            }
+        }
+        let mut ids = BTreeMap::new();
+        for m in &self.manual_evidence {
+            if ids.insert(m.id.get_ref().as_str(), ()).is_some() {
+                return Err(err(m.id.span(), format!("duplicate manual evidence id `{}`", m.id.get_ref())));
+            }
+            if m.expires.get_ref() <= m.reviewed.get_ref() {
+                return Err(err(
+                    m.expires.span(),
+                    format!(
+                        "`expires` ({}) must be after `reviewed` ({})",
+                        m.expires.get_ref(),
+                        m.reviewed.get_ref()
+                    ),
+                ));
+            }
+            if m.claims.get_ref().is_empty() {
+                return Err(err(m.claims.span(), "`claims` must name at least one claim id, e.g. [\"1.4.1\"]".into()));
+            }
+            for c in m.claims.get_ref() {
+                if catalogue::claim(*c.get_ref()).is_none() {
+                    return Err(err(
+                        c.span(),
+                        format!(
+                            "claim {} does not exist in the Code of Practice (run `safeguard catalogue` to list the 45 claims)",
+                            c.get_ref()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An identifier: ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Ident(String);
+
+impl Ident {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Ident {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Ident {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let ok = s.len() <= 128
+            && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if ok {
+            Ok(Ident(s))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "`{s}` is not a valid id: use letters, digits, '-', '_' or '.', starting with a letter or digit"
+            )))
+        }
+    }
+}
+
+/// A calendar date. Written in TOML either as a date (`2025-09-01`) or as a string
+/// (`"2025-09-01"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(pub time::Date);
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        write!(f, "{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    }
+}
+
+impl Date {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let fmt = time::macros::format_description!("[year]-[month]-[day]");
+        time::Date::parse(s.trim(), &fmt)
+            .map(Date)
+            .map_err(|_| format!("`{s}` is not a valid date: expected YYYY-MM-DD, e.g. 2026-03-31"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Toml(toml::value::Datetime),
+            Text(String),
+        }
+        let text = match Raw::deserialize(d)
+            .map_err(|_| serde::de::Error::custom("expected a date such as 2026-03-31"))?
+        {
+            Raw::Toml(dt) => {
+                if dt.time.is_some() || dt.offset.is_some() {
+                    return Err(serde::de::Error::custom(format!(
+                        "`{dt}` has a time of day; expected a date such as 2026-03-31"
+                    )));
+                }
+                dt.to_string()
+            }
+            Raw::Text(s) => s,
+        };
+        Date::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Where a manual evidence document lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentLocation {
+    /// A path relative to the configuration file.
+    File(String),
+    /// An `http(s)` URL; its digest cannot be checked offline.
+    Url(String),
+}
+
+impl DocumentLocation {
+    pub fn as_str(&self) -> &str {
+        match self {
+            DocumentLocation::File(s) | DocumentLocation::Url(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DocumentLocation {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let t = s.trim();
+        if t.is_empty() {
+            return Err(serde::de::Error::custom("`document` is empty: give a path relative to safeguard.toml or an https:// URL"));
+        }
+        let lower = t.to_ascii_lowercase();
+        if lower.starts_with("https://") || lower.starts_with("http://") {
+            if t.len() <= "https://".len() || t.contains(char::is_whitespace) {
+                return Err(serde::de::Error::custom(format!("`{t}` is not a valid URL")));
+            }
+            Ok(DocumentLocation::Url(t.to_string()))
+        } else if lower.contains("://") {
+            Err(serde::de::Error::custom(format!(
+                "`{t}`: only http(s) URLs or file paths are supported"
+            )))
+        } else {
+            Ok(DocumentLocation::File(t.to_string()))
+        }
+    }
+}
+
+/// A SHA-256 digest in hex (stored lower-case).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sha256Hex(pub String);
+
+impl<'de> Deserialize<'de> for Sha256Hex {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let t = s.trim().strip_prefix("sha256:").unwrap_or(s.trim());
+        if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(Sha256Hex(t.to_ascii_lowercase()))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "`{s}` is not a SHA-256 digest: expected 64 hexadecimal digits (try `sha256sum FILE`)"
+            )))
+        }
+    }
+}
+
+fn non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    if s.trim().is_empty() {
+        Err(serde::de::Error::custom("must not be empty"))
+    } else {
+        Ok(s.trim().to_string())
+    }
+}
+
+fn non_empty_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    non_empty(d).map(Some)
+}
