@@ -1,1 +1,14 @@
-//! safeguard-assess
+//! The assessment: the Code's catalogue applied to evidence.
+//!
+//! Collectors emit [`safeguard_model::Evidence`]; the [`ledger`] keeps it, append-only and
+//! hash-chained; [`evaluate`] turns the evidence set into a status, an argument and citations for
+//! each of the 45 claims; [`export`] writes what assessors and customers read.
+
+pub mod assessment;
+pub mod export;
+pub mod ledger;
+pub mod template;
+pub mod evaluate;
+pub mod collectors;
+pub mod run;
+pub mod report;

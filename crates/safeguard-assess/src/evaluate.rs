@@ -1,0 +1,526 @@
+//! Claim evaluators: pure functions from the evidence set to a status, an argument and the
+//! evidence cited. Automated evidence and manual evidence are judged separately and the
+//! stronger result wins; with neither, a claim needs manual evidence (never silently met).
+
+use safeguard_model::catalogue::{self, BriefPrinciple};
+use safeguard_model::facts::{
+    CiFacts, ImportedStatementFacts, ManualDocumentFacts, SecurityPolicyFacts, TestFacts,
+    ThreatModelFacts, VcsFacts,
+};
+use safeguard_model::{ClaimId, Evidence, Facts, VendorRole};
+
+use crate::assessment::{BriefResult, ClaimResult, Counts, Status};
+
+/// One evidence record with its id.
+pub struct Cited<'a> {
+    pub id: &'a str,
+    pub evidence: &'a Evidence,
+}
+
+/// A judgement of one claim from one source of evidence.
+#[derive(Debug, Clone, PartialEq)]
+struct Outcome {
+    status: Status,
+    argument: String,
+    cites: Vec<String>,
+}
+
+impl Outcome {
+    fn new(status: Status, argument: impl Into<String>, cites: &[&str]) -> Self {
+        Outcome { status, argument: argument.into(), cites: cites.iter().map(|s| s.to_string()).collect() }
+    }
+}
+
+fn find<'a, T>(ev: &'a [Cited<'a>], pick: impl Fn(&'a Facts) -> Option<&'a T>) -> Option<(&'a str, &'a T)> {
+    ev.iter().find_map(|c| pick(&c.evidence.facts).map(|f| (c.id, f)))
+}
+
+fn list(items: &[String], max: usize) -> String {
+    let mut shown: Vec<String> = items.iter().take(max).map(|s| format!("`{s}`")).collect();
+    if items.len() > max {
+        shown.push(format!("and {} more", items.len() - max));
+    }
+    match shown.len() {
+        0 => String::new(),
+        1 => shown.remove(0),
+        _ => {
+            let last = shown.pop().unwrap_or_default();
+            format!("{} and {last}", shown.join(", "))
+        }
+    }
+}
+
+fn short_commit(c: &Option<String>) -> String {
+    c.as_deref().map(|c| c[..c.len().min(12)].to_string()).unwrap_or_else(|| "(none)".into())
+}
+
+/// Evaluate every claim of the Code for a vendor role.
+pub fn evaluate(role: VendorRole, evidence: &[Cited<'_>]) -> Vec<ClaimResult> {
+    catalogue::claims()
+        .map(|(theme, principle, claim)| {
+            let (status, argument, mut cites) = if !role.applies_to(theme.id) {
+                (
+                    Status::NotApplicable,
+                    format!(
+                        "Theme {} ({}) does not apply to a {} vendor (the Code, table 1).",
+                        theme.id,
+                        theme.title.to_lowercase(),
+                        role.as_str().replace('-', " ")
+                    ),
+                    Vec::new(),
+                )
+            } else {
+                let auto = automated(claim.id, evidence);
+                let manual = manual(claim.id, evidence);
+                combine(claim.id, auto, manual)
+            };
+            cites.sort();
+            cites.dedup();
+            ClaimResult {
+                id: claim.id,
+                principle: principle.id,
+                theme: theme.id,
+                title: claim.title.to_string(),
+                status,
+                argument,
+                evidence: cites,
+                brief_principles: catalogue::brief_for_claim(claim.id),
+            }
+        })
+        .collect()
+}
+
+fn combine(id: ClaimId, auto: Option<Outcome>, manual: Option<Outcome>) -> (Status, String, Vec<String>) {
+    match (auto, manual) {
+        (None, None) => (
+            Status::NeedsManualEvidence,
+            format!(
+                "No collector observes claim {id} and no manual evidence is registered for it; add a document to [[manual_evidence]] in safeguard.toml."
+            ),
+            Vec::new(),
+        ),
+        (Some(a), None) => (a.status, a.argument, a.cites),
+        (None, Some(m)) => (m.status, m.argument, m.cites),
+        (Some(a), Some(m)) => {
+            let (first, second) = if m.status.rank() > a.status.rank() { (m, a) } else { (a, m) };
+            let mut cites = first.cites;
+            cites.extend(second.cites);
+            (first.status, format!("{} {}", first.argument, second.argument), cites)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Automated evaluators, one per claim that a collector can observe.
+
+fn automated(id: ClaimId, ev: &[Cited<'_>]) -> Option<Outcome> {
+    match (id.theme, id.principle, id.claim) {
+        (1, 1, 4) => find(ev, |f| if let Facts::Vcs(v) = f { Some(v) } else { None }).map(|(i, v)| vcs(i, v)),
+        (1, 3, 2) => test_automation(ev),
+        (1, 4, 1) => find(ev, |f| if let Facts::ThreatModel(t) = f { Some(t) } else { None })
+            .map(|(i, t)| threat_model(i, t)),
+        (3, 2, 1) => find(ev, |f| if let Facts::SecurityPolicy(p) = f { Some(p) } else { None })
+            .map(|(i, p)| disclosure_published(i, p)),
+        (3, 2, 2) => find(ev, |f| if let Facts::SecurityPolicy(p) = f { Some(p) } else { None })
+            .map(|(i, p)| disclosure_confidential(i, p)),
+        _ => None,
+    }
+}
+
+fn vcs(id: &str, v: &VcsFacts) -> Outcome {
+    let Some(system) = &v.system else {
+        return Outcome::new(
+            Status::NotMet,
+            "The assessed tree is not under version control, so its configuration items cannot be shown to be controlled.",
+            &[id],
+        );
+    };
+    if v.commits == 0 {
+        return Outcome::new(
+            Status::PartiallyMet,
+            format!("A {system} repository exists but has no commits yet, so nothing is under version control."),
+            &[id],
+        );
+    }
+    let untracked: Vec<String> = v.config_items.iter().filter(|c| !c.tracked).map(|c| c.path.clone()).collect();
+    let base = format!(
+        "{} tracks {} files at commit {} ({} commits).",
+        capital(system),
+        v.tracked_files,
+        short_commit(&v.head_commit),
+        v.commits
+    );
+    if !untracked.is_empty() {
+        return Outcome::new(
+            Status::PartiallyMet,
+            format!(
+                "{base} {} of {} configuration items are not under version control: {}.",
+                untracked.len(),
+                v.config_items.len(),
+                list(&untracked, 5)
+            ),
+            &[id],
+        );
+    }
+    let extra = if v.untracked_files > 0 {
+        format!(" {} other files are untracked (for example {}).", v.untracked_files, list(&v.untracked_sample, 3))
+    } else {
+        String::new()
+    };
+    Outcome::new(
+        Status::Met,
+        format!(
+            "{base} All {} configuration items identified (build definitions, lockfiles, CI, container and infrastructure files) are tracked.{extra}",
+            v.config_items.len()
+        ),
+        &[id],
+    )
+}
+
+fn test_automation(ev: &[Cited<'_>]) -> Option<Outcome> {
+    let tests = find(ev, |f| if let Facts::TestSuites(t) = f { Some(t) } else { None });
+    let ci = find(ev, |f| if let Facts::CiConfig(c) = f { Some(c) } else { None });
+    if tests.is_none() && ci.is_none() {
+        return None;
+    }
+    let cites: Vec<&str> = [tests.map(|t| t.0), ci.map(|c| c.0)].into_iter().flatten().collect();
+    let empty_t = TestFacts::default();
+    let empty_c = CiFacts::default();
+    let t = tests.map_or(&empty_t, |t| t.1);
+    let c = ci.map_or(&empty_c, |c| c.1);
+    let files: u64 = t.languages.iter().map(|l| l.test_files).sum();
+    let langs: Vec<String> = t.languages.iter().map(|l| format!("{} ({} files)", l.language, l.test_files)).collect();
+    let mut commands: Vec<String> = c.files.iter().flat_map(|f| f.test_commands.iter().cloned()).collect();
+    commands.sort();
+    commands.dedup();
+    let systems = c.systems.join(", ");
+    let fuzz = if t.fuzz_targets.is_empty() {
+        String::new()
+    } else {
+        format!(" {} fuzz targets were also found.", t.fuzz_targets.len())
+    };
+    let o = match (files > 0, !c.systems.is_empty(), !commands.is_empty()) {
+        (true, true, true) => Outcome::new(
+            Status::Met,
+            format!(
+                "Test suites were found for {} and CI configuration ({systems}) runs tests with {}.{fuzz}",
+                langs.join(", "),
+                list(&commands, 4)
+            ),
+            &cites,
+        ),
+        (true, true, false) => Outcome::new(
+            Status::PartiallyMet,
+            format!(
+                "Test suites were found for {}, and CI configuration ({systems}) is present, but no test command was recognised in it.{fuzz}",
+                langs.join(", ")
+            ),
+            &cites,
+        ),
+        (true, false, _) => Outcome::new(
+            Status::PartiallyMet,
+            format!(
+                "Test suites were found for {}, but no CI configuration runs them automatically.{fuzz}",
+                langs.join(", ")
+            ),
+            &cites,
+        ),
+        (false, true, true) => Outcome::new(
+            Status::PartiallyMet,
+            format!(
+                "CI configuration ({systems}) runs {}, but no test files were recognised in the repository.",
+                list(&commands, 4)
+            ),
+            &cites,
+        ),
+        (false, _, _) => Outcome::new(
+            Status::NotMet,
+            "No test suites were found in the repository and no CI configuration runs tests.",
+            &cites,
+        ),
+    };
+    Some(o)
+}
+
+fn threat_model(id: &str, t: &ThreatModelFacts) -> Outcome {
+    if t.documents.is_empty() {
+        return Outcome::new(
+            Status::NeedsManualEvidence,
+            "No threat-model document was found in the repository; register one as manual evidence if it is kept elsewhere.",
+            &[id],
+        );
+    }
+    let docs = list(&t.documents, 3);
+    let when = t.last_threat_model_change.as_ref().map(|c| format!(" was last revised on {} (commit {})", day(&c.time), short(&c.commit, 12))).unwrap_or_default();
+    match t.stale {
+        Some(false) => Outcome::new(
+            Status::Met,
+            format!(
+                "Threat model {docs}{when}, after the last change to architecture-relevant files{}.",
+                t.last_architecture_change.as_ref().map(|c| format!(" ({})", day(&c.time))).unwrap_or_default()
+            ),
+            &[id],
+        ),
+        Some(true) => Outcome::new(
+            Status::PartiallyMet,
+            format!(
+                "Threat model {docs}{when}, but {} architecture-relevant files changed since ({}); the Code asks for threat modelling to be repeated on material change.",
+                t.changed_since_threat_model.len(),
+                list(&t.changed_since_threat_model, 3)
+            ),
+            &[id],
+        ),
+        None if t.architecture_files == 0 => Outcome::new(
+            Status::Met,
+            format!("Threat model {docs} is present{when}; no architecture-relevant files were found that it could lag behind."),
+            &[id],
+        ),
+        None => Outcome::new(
+            Status::PartiallyMet,
+            format!(
+                "Threat model {docs} is present, but without version-control history it cannot be shown to follow the {} architecture-relevant files.",
+                t.architecture_files
+            ),
+            &[id],
+        ),
+    }
+}
+
+fn disclosure_published(id: &str, p: &SecurityPolicyFacts) -> Outcome {
+    if p.documents.is_empty() {
+        return Outcome::new(
+            Status::NotMet,
+            "No vulnerability disclosure policy (SECURITY.md, security.txt) was found in the repository.",
+            &[id],
+        );
+    }
+    let with_contact: Vec<String> = p
+        .documents
+        .iter()
+        .filter(|d| !d.emails.is_empty() || !d.urls.is_empty() || !d.confidential_channels.is_empty())
+        .map(|d| d.path.clone())
+        .collect();
+    let paths: Vec<String> = p.documents.iter().map(|d| d.path.clone()).collect();
+    if with_contact.is_empty() {
+        return Outcome::new(
+            Status::PartiallyMet,
+            format!("{} is present but names no contact or channel for reporting a vulnerability.", list(&paths, 3)),
+            &[id],
+        );
+    }
+    let mut contacts: Vec<String> = p.documents.iter().flat_map(|d| d.emails.iter().cloned()).collect();
+    if contacts.is_empty() {
+        contacts = p.documents.iter().flat_map(|d| d.urls.iter().cloned()).collect();
+    }
+    contacts.sort();
+    contacts.dedup();
+    let extras: Vec<&str> = [
+        p.documents.iter().any(|d| d.states_response_time).then_some("response times"),
+        p.documents.iter().any(|d| d.lists_supported_versions).then_some("supported versions"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let extra = if extras.is_empty() { String::new() } else { format!(" It also states {}.", extras.join(" and ")) };
+    Outcome::new(
+        Status::Met,
+        format!("{} publishes a vulnerability disclosure process with a reporting contact ({}).{extra}", list(&with_contact, 3), list(&contacts, 2)),
+        &[id],
+    )
+}
+
+fn disclosure_confidential(id: &str, p: &SecurityPolicyFacts) -> Outcome {
+    if p.documents.is_empty() {
+        return Outcome::new(
+            Status::NotMet,
+            "No vulnerability disclosure policy was found, so nothing explains how to report confidentially.",
+            &[id],
+        );
+    }
+    let mut channels: Vec<String> = p.documents.iter().flat_map(|d| d.confidential_channels.iter().cloned()).collect();
+    channels.sort();
+    channels.dedup();
+    let discourages = p.documents.iter().any(|d| d.discourages_public_reports);
+    if channels.is_empty() {
+        return if discourages {
+            Outcome::new(
+                Status::PartiallyMet,
+                "The policy asks reporters not to disclose publicly but names no confidential channel to use instead.",
+                &[id],
+            )
+        } else {
+            Outcome::new(
+                Status::NotMet,
+                "The policy names no confidential reporting channel (private e-mail, private advisory, encryption key or web form).",
+                &[id],
+            )
+        };
+    }
+    let names: Vec<String> = channels.iter().map(|c| channel_name(c).to_string()).collect();
+    Outcome::new(
+        Status::Met,
+        format!(
+            "The policy offers confidential reporting by {}{}.",
+            names.join(", "),
+            if discourages { " and asks reporters not to disclose publicly" } else { "" }
+        ),
+        &[id],
+    )
+}
+
+fn channel_name(c: &str) -> &str {
+    match c {
+        "email" => "e-mail",
+        "private-advisory" => "private security advisory",
+        "encryption-key" => "encrypted message (published key)",
+        "web-form" => "web form",
+        "bug-bounty" => "bug bounty programme",
+        other => other,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Manual evidence: the register in safeguard.toml and imported self-assessments.
+
+fn manual(id: ClaimId, ev: &[Cited<'_>]) -> Option<Outcome> {
+    let mut best: Option<Outcome> = None;
+    for c in ev.iter().filter(|c| c.evidence.claims.contains(&id)) {
+        let o = match &c.evidence.facts {
+            Facts::ManualDocument(m) => manual_document(c.id, m),
+            Facts::ImportedStatement(s) => imported(c.id, s),
+            _ => continue,
+        };
+        best = match best {
+            Some(b) if b.status.rank() > o.status.rank() => Some(b),
+            Some(mut b) if b.status == o.status => {
+                b.cites.extend(o.cites);
+                Some(b)
+            }
+            _ => Some(o),
+        };
+    }
+    best
+}
+
+fn manual_document(id: &str, m: &ManualDocumentFacts) -> Outcome {
+    let who = format!("\"{}\" (owner {}, reviewed {})", m.title, m.owner, m.reviewed.as_deref().unwrap_or("never"));
+    if m.digest == "missing" {
+        return Outcome::new(
+            Status::NotMet,
+            format!("Manual evidence {who} is registered, but its document `{}` does not exist.", m.location),
+            &[id],
+        );
+    }
+    if m.expired {
+        return Outcome::new(
+            Status::PartiallyMet,
+            format!("Manual evidence {who} expired on {}; review it and renew the register entry.", m.expires.as_deref().unwrap_or("?")),
+            &[id],
+        );
+    }
+    if m.digest == "mismatched" {
+        return Outcome::new(
+            Status::PartiallyMet,
+            format!("Manual evidence {who} changed since it was registered (its SHA-256 no longer matches); review it and update the digest."),
+            &[id],
+        );
+    }
+    let digest = match m.digest.as_str() {
+        "matched" => "its digest matches",
+        "unverifiable" => "it is a URL whose digest cannot be checked offline",
+        _ => "no digest is recorded for it",
+    };
+    Outcome::new(
+        Status::Met,
+        format!("Manual evidence {who} supports this claim until {}; {digest}.", m.expires.as_deref().unwrap_or("?")),
+        &[id],
+    )
+}
+
+fn imported(id: &str, s: &ImportedStatementFacts) -> Outcome {
+    let status = match s.status.as_str() {
+        "implemented" => Status::Met,
+        "partial" => Status::PartiallyMet,
+        "not_applicable" => Status::NotApplicable,
+        _ => Status::NotMet,
+    };
+    let refs = if s.evidence.is_empty() { "no evidence".to_string() } else { list(&s.evidence, 3) };
+    Outcome::new(
+        status,
+        format!(
+            "The imported self-assessment `{}` declares brief principle {} \"{}\" {} (citing {refs}).",
+            s.source,
+            s.principle,
+            s.statement,
+            s.status.replace('_', " ")
+        ),
+        &[id],
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roll-ups and the brief's 1–14 view.
+
+/// Counts for a set of claim results.
+pub fn counts<'a>(results: impl IntoIterator<Item = &'a ClaimResult>) -> Counts {
+    let mut c = Counts::default();
+    for r in results {
+        c.add(r.status);
+    }
+    c
+}
+
+/// The brief's template status for a set of claims.
+pub fn brief_status(c: &Counts) -> &'static str {
+    match c.rollup() {
+        Status::NotApplicable => "not_applicable",
+        Status::Met => "implemented",
+        Status::PartiallyMet => "partial",
+        Status::NotMet | Status::NeedsManualEvidence => {
+            if c.met + c.partially_met > 0 { "partial" } else { "not_implemented" }
+        }
+    }
+}
+
+/// The brief's 14 principles, from the claim results.
+pub fn brief(results: &[ClaimResult], references: impl Fn(&str) -> Vec<String>) -> Vec<BriefResult> {
+    catalogue::BRIEF
+        .iter()
+        .map(|b: &BriefPrinciple| {
+            let claims = b.claims();
+            let rs: Vec<&ClaimResult> = results.iter().filter(|r| claims.contains(&r.id)).collect();
+            let c = counts(rs.iter().copied());
+            let mut evidence: Vec<String> = rs
+                .iter()
+                .filter(|r| matches!(r.status, Status::Met | Status::PartiallyMet))
+                .flat_map(|r| r.evidence.iter().flat_map(|id| references(id)))
+                .collect();
+            evidence.sort();
+            evidence.dedup();
+            BriefResult {
+                id: b.id,
+                theme: b.theme.to_string(),
+                statement: capital(b.topic),
+                status: brief_status(&c).to_string(),
+                claims,
+                evidence,
+            }
+        })
+        .collect()
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn short(s: &str, n: usize) -> &str {
+    &s[..s.len().min(n)]
+}
+
+fn day(rfc3339: &str) -> &str {
+    short(rfc3339, 10)
+}

@@ -1,0 +1,375 @@
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use safeguard_assess::assessment::{Assessment, Status};
+use safeguard_assess::ledger::{Ledger, render_problems};
+use safeguard_assess::{report, run};
+use safeguard_model::catalogue;
+
+use crate::output::{progress, table};
+
+#[derive(Parser)]
+#[command(
+    name = "safeguard",
+    version,
+    about = "Evidence for the UK Software Security Code of Practice, from your repositories",
+    long_about = "Safeguard turns a repository and its CI configuration into claim-by-claim evidence for the \
+UK Software Security Code of Practice (DSIT and NCSC, May 2025: 4 themes, 14 principles, 45 claims). \
+It works offline.",
+    after_help = "Examples:\n  safeguard assess                 assess the current repository into safeguard-report/\n  safeguard init --vendor \"Acme Ltd\"  write a commented safeguard.toml\n  safeguard catalogue --format json  the Code's themes, principles and claims\n  safeguard evidence verify        check the evidence ledger has not been rewritten\n\nExit codes: 0 success, 1 a policy failed (--strict, ledger verification), 2 bad usage or unreadable input."
+)]
+pub struct Cli {
+    /// More log output (-v info, -vv debug). SAFEGUARD_LOG overrides it.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Assess a repository against all 45 claims and write the report folder.
+    #[command(after_help = "Examples:\n  safeguard assess\n  safeguard assess ../my-service --out /tmp/report\n  safeguard assess --import self-assessment.yaml --strict\n  SOURCE_DATE_EPOCH=1767225600 safeguard assess   reproducible output\n\nWrites assessment.json, self-assessment.yaml, self-assessment.csv, report.md and report.html,\nand appends the evidence to the ledger in PATH/.safeguard/.")]
+    Assess(AssessArgs),
+    /// List the Code's themes, principles and claims (and the brief's 1-14 numbering).
+    #[command(after_help = "Examples:\n  safeguard catalogue\n  safeguard catalogue --brief\n  safeguard catalogue --format json | jq '.themes[].principles[].claims[].id'")]
+    Catalogue(CatalogueArgs),
+    /// Write a commented safeguard.toml to start from.
+    #[command(after_help = "Examples:\n  safeguard init\n  safeguard init --vendor \"Acme Software Ltd\" --product \"Acme Server\"")]
+    Init(InitArgs),
+    /// Inspect and verify the evidence ledger.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Args)]
+struct AssessArgs {
+    /// The repository to assess.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// The report folder.
+    #[arg(long, short, default_value = "safeguard-report")]
+    out: PathBuf,
+    /// What to print: a per-principle table, or the whole assessment as JSON.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Exit 1 unless every in-scope claim is met.
+    #[arg(long)]
+    strict: bool,
+    /// A hand-written self-assessment in the brief's template, merged as manual evidence (repeatable).
+    #[arg(long = "import", value_name = "FILE.yaml")]
+    imports: Vec<PathBuf>,
+    /// Do not append the evidence to the ledger.
+    #[arg(long)]
+    no_record: bool,
+}
+
+#[derive(Args)]
+struct CatalogueArgs {
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Show the brief's 1-14 numbering and how it maps to the official ids.
+    #[arg(long)]
+    brief: bool,
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// Folder to write safeguard.toml in.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Your organisation's name.
+    #[arg(long)]
+    vendor: Option<String>,
+    /// The product this repository builds.
+    #[arg(long)]
+    product: Option<String>,
+    /// Overwrite an existing safeguard.toml.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Subcommand)]
+enum EvidenceCommand {
+    /// List the ledger's records.
+    #[command(after_help = "Examples:\n  safeguard evidence list\n  safeguard evidence list --repo ../svc --format json")]
+    List {
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Show one record, by id, id prefix or sequence number.
+    #[command(after_help = "Examples:\n  safeguard evidence show 3\n  safeguard evidence show sha256:1f2e3d\n  safeguard evidence show 1f2e3d")]
+    Show {
+        id: String,
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+    },
+    /// Check the ledger: names any record that was edited, removed or reordered (exit 1).
+    #[command(after_help = "Examples:\n  safeguard evidence verify\n  safeguard evidence verify --format json")]
+    Verify {
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Assess(a) => assess(a, cli.quiet),
+        Command::Catalogue(c) => catalogue_cmd(c),
+        Command::Init(i) => init(i),
+        Command::Evidence(e) => evidence(e),
+    }
+}
+
+/// The run's time: `SOURCE_DATE_EPOCH` when set (reproducible builds convention), else now.
+fn now() -> Result<time::OffsetDateTime> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => {
+            let secs: i64 = v.trim().parse().with_context(|| format!("SOURCE_DATE_EPOCH=`{v}` is not a whole number of seconds"))?;
+            time::OffsetDateTime::from_unix_timestamp(secs).with_context(|| format!("SOURCE_DATE_EPOCH=`{v}` is out of range"))
+        }
+        _ => Ok(time::OffsetDateTime::now_utc()),
+    }
+}
+
+/// A CI run reference from the environment, when running in a known CI.
+fn ci_run() -> Option<String> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    if let (Some(server), Some(repo), Some(id)) = (var("GITHUB_SERVER_URL"), var("GITHUB_REPOSITORY"), var("GITHUB_RUN_ID")) {
+        return Some(format!("{server}/{repo}/actions/runs/{id}"));
+    }
+    var("CI_JOB_URL").or_else(|| var("BUILD_URL"))
+}
+
+fn assess(args: AssessArgs, quiet: bool) -> Result<ExitCode> {
+    let opts = run::Options {
+        root: args.path.clone(),
+        out_dir: Some(args.out.clone()),
+        imports: args.imports.clone(),
+        now: now()?,
+        ci_run: ci_run(),
+        record: !args.no_record,
+    };
+    let a = run::run(&opts, &progress(quiet))?;
+    let written = report::write(&a, &args.out).with_context(|| format!("{}: cannot write the report", args.out.display()))?;
+    match args.format {
+        Format::Json => print!("{}", report::to_json(&a)),
+        Format::Table if !quiet => {
+            print!("{}", summary_table(&a));
+            println!();
+            println!(
+                "{} claims: {} met, {} partially met, {} not met, {} need manual evidence, {} not applicable.",
+                a.summary.counts.total(),
+                a.summary.counts.met,
+                a.summary.counts.partially_met,
+                a.summary.counts.not_met,
+                a.summary.counts.needs_manual_evidence,
+                a.summary.counts.not_applicable
+            );
+            for f in &a.collector_failures {
+                println!("warning: collector {} failed: {}", f.collector, f.message);
+            }
+            if let Some(l) = &a.ledger {
+                println!("Ledger: {} entries ({} new), head {}.", l.entries, l.appended, &l.head[..16]);
+            }
+            println!("Wrote {}.", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        }
+        Format::Table => {}
+    }
+    if args.strict {
+        let short: Vec<String> = a
+            .claims
+            .iter()
+            .filter(|c| c.status != Status::Met && c.status != Status::NotApplicable)
+            .map(|c| format!("{} ({})", c.id, c.status.label().to_lowercase()))
+            .collect();
+        if !short.is_empty() {
+            eprintln!("strict: {} in-scope claims are not met: {}", short.len(), short.join(", "));
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn summary_table(a: &Assessment) -> String {
+    let mut rows = Vec::new();
+    for t in &a.themes {
+        for p in &t.principles {
+            let c = &p.counts;
+            rows.push(vec![
+                p.id.to_string(),
+                p.title.clone(),
+                p.status.label().to_string(),
+                format!("{}/{}", c.met, c.in_scope()),
+                c.partially_met.to_string(),
+                c.not_met.to_string(),
+                c.needs_manual_evidence.to_string(),
+                c.not_applicable.to_string(),
+            ]);
+        }
+    }
+    table(&["ID", "PRINCIPLE", "STATUS", "MET", "PARTIAL", "NOT MET", "MANUAL", "N/A"], &rows, 60)
+}
+
+fn catalogue_cmd(args: CatalogueArgs) -> Result<ExitCode> {
+    match (args.format, args.brief) {
+        (Format::Json, _) => {
+            let brief: Vec<serde_json::Value> = catalogue::BRIEF
+                .iter()
+                .map(|b| {
+                    serde_json::json!({
+                        "id": b.id, "theme": b.theme, "topic": b.topic, "official": b.official,
+                        "claims": b.claims(),
+                    })
+                })
+                .collect();
+            let roles: serde_json::Map<String, serde_json::Value> = safeguard_model::VendorRole::ALL
+                .iter()
+                .map(|r| (r.as_str().to_string(), serde_json::json!(r.themes())))
+                .collect();
+            let doc = serde_json::json!({
+                "themes": catalogue::THEMES,
+                "applicability": roles,
+                "brief_numbering": brief,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        (Format::Table, false) => {
+            let rows: Vec<Vec<String>> = catalogue::claims()
+                .map(|(t, p, c)| vec![c.id.to_string(), t.key.to_string(), p.id.to_string(), c.title.to_string()])
+                .collect();
+            print!("{}", table(&["CLAIM", "THEME", "PRINCIPLE", "TITLE"], &rows, 90));
+            println!();
+            println!(
+                "{} themes, {} principles, {} claims. Themes by vendor role: {}.",
+                catalogue::THEMES.len(),
+                catalogue::principles().count(),
+                catalogue::claims().count(),
+                safeguard_model::VendorRole::ALL
+                    .iter()
+                    .map(|r| format!("{} {:?}", r.as_str(), r.themes()))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+        }
+        (Format::Table, true) => {
+            let rows: Vec<Vec<String>> = catalogue::BRIEF
+                .iter()
+                .map(|b| {
+                    let refs: Vec<String> = b.official.iter().map(|r| serde_json::to_value(r).map(|v| v.as_str().unwrap_or_default().to_string()).unwrap_or_default()).collect();
+                    vec![b.id.to_string(), b.theme.to_string(), b.topic.to_string(), refs.join(", ")]
+                })
+                .collect();
+            print!("{}", table(&["BRIEF", "THEME", "TOPIC", "OFFICIAL"], &rows, 80));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init(args: InitArgs) -> Result<ExitCode> {
+    let dir = &args.path;
+    if !dir.is_dir() {
+        bail!("{}: not a directory", dir.display());
+    }
+    let path = dir.join(safeguard_config::FILE_NAME);
+    if path.exists() && !args.force {
+        bail!("{} already exists; use --force to overwrite it", path.display());
+    }
+    let folder = dir
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "my-product".into());
+    let text = safeguard_config::template(
+        args.vendor.as_deref().unwrap_or("Example Software Ltd"),
+        args.product.as_deref().unwrap_or(&folder),
+    );
+    // The template must always be a valid configuration.
+    safeguard_config::parse(&text, &path)?;
+    std::fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))?;
+    println!("Wrote {}. Edit it, then run `safeguard assess {}`.", path.display(), dir.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ledger_at(repo: &Path) -> Result<Ledger> {
+    if !repo.is_dir() {
+        bail!("{}: not a directory", repo.display());
+    }
+    Ok(Ledger::at_root(repo))
+}
+
+fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
+    match cmd {
+        EvidenceCommand::List { repo, format } => {
+            let ledger = ledger_at(&repo)?;
+            let entries = ledger.entries()?;
+            match format {
+                Format::Json => {
+                    let v: Vec<serde_json::Value> = entries
+                        .iter()
+                        .map(|e| serde_json::json!({"seq": e.seq, "id": e.id, "record": e.record}))
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&v)?);
+                }
+                Format::Table => {
+                    if entries.is_empty() {
+                        println!("No evidence recorded in {} yet: run `safeguard assess` first.", ledger.path().display());
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                    let rows: Vec<Vec<String>> = entries
+                        .iter()
+                        .map(|e| {
+                            let (kind, collector, at, summary) = e.describe();
+                            let id = e.id.strip_prefix("sha256:").unwrap_or(&e.id);
+                            vec![e.seq.to_string(), id[..id.len().min(12)].to_string(), kind.into(), collector.into(), at.into(), summary.into()]
+                        })
+                        .collect();
+                    print!("{}", table(&["SEQ", "ID", "KIND", "COLLECTOR", "OBSERVED", "SUMMARY"], &rows, 70));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        EvidenceCommand::Show { id, repo } => {
+            let e = ledger_at(&repo)?.find(&id)?;
+            let v = serde_json::json!({"seq": e.seq, "id": e.id, "hash": e.hash, "record": e.record});
+            println!("{}", serde_json::to_string_pretty(&v)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        EvidenceCommand::Verify { repo, format } => {
+            let ledger = ledger_at(&repo)?;
+            let v = ledger.verify()?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&serde_json::json!({
+                    "ok": v.ok(), "entries": v.entries, "head": v.head, "problems": v.problems, "notes": v.notes,
+                }))?),
+                Format::Table => {
+                    for n in &v.notes {
+                        println!("note: {n}");
+                    }
+                    if v.ok() {
+                        println!("ok: {} entries verified in {}{}", v.entries, ledger.path().display(),
+                            v.head.as_ref().map(|h| format!(", head {}", &h[..16])).unwrap_or_default());
+                    } else {
+                        println!("FAILED: {} problems in {}:\n{}", v.problems.len(), ledger.path().display(), render_problems(&v.problems));
+                    }
+                }
+            }
+            Ok(if v.ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+    }
+}
