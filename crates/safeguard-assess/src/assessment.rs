@@ -220,7 +220,9 @@ pub struct LedgerState {
     pub entries: u64,
     /// The hash of the last entry: keep it to detect later rewriting of history.
     pub head: String,
-    /// Records this run appended (the others were already in the ledger).
+    /// Records this run appended (the others were already in the ledger). Not written to
+    /// `assessment.json`, which must not depend on what earlier runs recorded.
+    #[serde(skip)]
     pub appended: u64,
 }
 

@@ -12,12 +12,15 @@ use sha2::Digest as _;
 /// Every collector `assess` runs, in order.
 pub fn registry(config: &Config, config_dir: &Path) -> Vec<Box<dyn Collector>> {
     vec![
-        Box::new(safeguard_source::VcsCollector::default()),
-        Box::new(safeguard_source::CiConfigCollector::default()),
-        Box::new(safeguard_source::TestSuitesCollector::default()),
-        Box::new(safeguard_source::ThreatModelCollector::default()),
-        // TEMP Box::new(safeguard_disclosure::SecurityPolicyCollector::default()),
-        Box::new(ManualRegister { config: config.clone(), base: config_dir.to_path_buf() }),
+        Box::new(safeguard_source::VcsCollector),
+        Box::new(safeguard_source::CiConfigCollector),
+        Box::new(safeguard_source::TestSuitesCollector),
+        Box::new(safeguard_source::ThreatModelCollector),
+        Box::new(safeguard_disclosure::SecurityPolicyCollector),
+        Box::new(ManualRegister {
+            config: config.clone(),
+            base: config_dir.to_path_buf(),
+        }),
     ]
 }
 
@@ -57,9 +60,14 @@ impl Collector for ManualRegister {
             let claims: Vec<_> = m.claims.get_ref().iter().map(|c| *c.get_ref()).collect();
             let expected = m.sha256.as_ref().map(|s| s.0.clone());
             let (digest, actual) = match &m.document {
-                DocumentLocation::Url(_) => {
-                    (if expected.is_some() { "unverifiable" } else { "not-recorded" }, None)
-                }
+                DocumentLocation::Url(_) => (
+                    if expected.is_some() {
+                        "unverifiable"
+                    } else {
+                        "not-recorded"
+                    },
+                    None,
+                ),
                 DocumentLocation::File(rel) => match sha256_file(&self.base.join(rel)) {
                     Ok(actual) => {
                         let state = match &expected {
@@ -71,8 +79,11 @@ impl Collector for ManualRegister {
                     }
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => ("missing", None),
                     Err(e) => {
-                        return Err(CollectError::new(self.id(), format!("cannot read `{rel}`: {e}"))
-                            .at(self.base.join(rel)));
+                        return Err(CollectError::new(
+                            self.id(),
+                            format!("cannot read `{rel}`: {e}"),
+                        )
+                        .at(self.base.join(rel)));
                     }
                 },
             };
@@ -98,10 +109,17 @@ impl Collector for ManualRegister {
                 ("matched", _) => format!("digest matches, valid until {expires}"),
                 _ => format!("valid until {expires}, digest not checked"),
             };
-            let summary = format!("Manual evidence \"{}\" ({}): {state}.", m.title(), m.document.as_str());
+            let summary = format!(
+                "Manual evidence \"{}\" ({}): {state}.",
+                m.title(),
+                m.document.as_str()
+            );
             let mut e = cx.evidence(self.id(), &claims, summary, Facts::ManualDocument(facts));
             if let (DocumentLocation::File(rel), Some(sha)) = (&m.document, actual) {
-                e.artefacts.push(safeguard_model::ArtefactRef { path: rel.clone(), sha256: sha });
+                e.artefacts.push(safeguard_model::ArtefactRef {
+                    path: rel.clone(),
+                    sha256: sha,
+                });
             }
             out.push(e);
         }

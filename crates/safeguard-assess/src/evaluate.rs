@@ -27,12 +27,20 @@ struct Outcome {
 
 impl Outcome {
     fn new(status: Status, argument: impl Into<String>, cites: &[&str]) -> Self {
-        Outcome { status, argument: argument.into(), cites: cites.iter().map(|s| s.to_string()).collect() }
+        Outcome {
+            status,
+            argument: argument.into(),
+            cites: cites.iter().map(|s| s.to_string()).collect(),
+        }
     }
 }
 
-fn find<'a, T>(ev: &'a [Cited<'a>], pick: impl Fn(&'a Facts) -> Option<&'a T>) -> Option<(&'a str, &'a T)> {
-    ev.iter().find_map(|c| pick(&c.evidence.facts).map(|f| (c.id, f)))
+fn find<'a, T>(
+    ev: &'a [Cited<'a>],
+    pick: impl Fn(&'a Facts) -> Option<&'a T>,
+) -> Option<(&'a str, &'a T)> {
+    ev.iter()
+        .find_map(|c| pick(&c.evidence.facts).map(|f| (c.id, f)))
 }
 
 fn list(items: &[String], max: usize) -> String {
@@ -51,7 +59,9 @@ fn list(items: &[String], max: usize) -> String {
 }
 
 fn short_commit(c: &Option<String>) -> String {
-    c.as_deref().map(|c| c[..c.len().min(12)].to_string()).unwrap_or_else(|| "(none)".into())
+    c.as_deref()
+        .map(|c| c[..c.len().min(12)].to_string())
+        .unwrap_or_else(|| "(none)".into())
 }
 
 /// Evaluate every claim of the Code for a vendor role.
@@ -90,7 +100,11 @@ pub fn evaluate(role: VendorRole, evidence: &[Cited<'_>]) -> Vec<ClaimResult> {
         .collect()
 }
 
-fn combine(id: ClaimId, auto: Option<Outcome>, manual: Option<Outcome>) -> (Status, String, Vec<String>) {
+fn combine(
+    id: ClaimId,
+    auto: Option<Outcome>,
+    manual: Option<Outcome>,
+) -> (Status, String, Vec<String>) {
     match (auto, manual) {
         (None, None) => (
             Status::NeedsManualEvidence,
@@ -102,10 +116,18 @@ fn combine(id: ClaimId, auto: Option<Outcome>, manual: Option<Outcome>) -> (Stat
         (Some(a), None) => (a.status, a.argument, a.cites),
         (None, Some(m)) => (m.status, m.argument, m.cites),
         (Some(a), Some(m)) => {
-            let (first, second) = if m.status.rank() > a.status.rank() { (m, a) } else { (a, m) };
+            let (first, second) = if m.status.rank() > a.status.rank() {
+                (m, a)
+            } else {
+                (a, m)
+            };
             let mut cites = first.cites;
             cites.extend(second.cites);
-            (first.status, format!("{} {}", first.argument, second.argument), cites)
+            (
+                first.status,
+                format!("{} {}", first.argument, second.argument),
+                cites,
+            )
         }
     }
 }
@@ -115,14 +137,34 @@ fn combine(id: ClaimId, auto: Option<Outcome>, manual: Option<Outcome>) -> (Stat
 
 fn automated(id: ClaimId, ev: &[Cited<'_>]) -> Option<Outcome> {
     match (id.theme, id.principle, id.claim) {
-        (1, 1, 4) => find(ev, |f| if let Facts::Vcs(v) = f { Some(v) } else { None }).map(|(i, v)| vcs(i, v)),
+        (1, 1, 4) => {
+            find(ev, |f| if let Facts::Vcs(v) = f { Some(v) } else { None }).map(|(i, v)| vcs(i, v))
+        }
         (1, 3, 2) => test_automation(ev),
-        (1, 4, 1) => find(ev, |f| if let Facts::ThreatModel(t) = f { Some(t) } else { None })
-            .map(|(i, t)| threat_model(i, t)),
-        (3, 2, 1) => find(ev, |f| if let Facts::SecurityPolicy(p) = f { Some(p) } else { None })
-            .map(|(i, p)| disclosure_published(i, p)),
-        (3, 2, 2) => find(ev, |f| if let Facts::SecurityPolicy(p) = f { Some(p) } else { None })
-            .map(|(i, p)| disclosure_confidential(i, p)),
+        (1, 4, 1) => find(ev, |f| {
+            if let Facts::ThreatModel(t) = f {
+                Some(t)
+            } else {
+                None
+            }
+        })
+        .map(|(i, t)| threat_model(i, t)),
+        (3, 2, 1) => find(ev, |f| {
+            if let Facts::SecurityPolicy(p) = f {
+                Some(p)
+            } else {
+                None
+            }
+        })
+        .map(|(i, p)| disclosure_published(i, p)),
+        (3, 2, 2) => find(ev, |f| {
+            if let Facts::SecurityPolicy(p) = f {
+                Some(p)
+            } else {
+                None
+            }
+        })
+        .map(|(i, p)| disclosure_confidential(i, p)),
         _ => None,
     }
 }
@@ -138,11 +180,18 @@ fn vcs(id: &str, v: &VcsFacts) -> Outcome {
     if v.commits == 0 {
         return Outcome::new(
             Status::PartiallyMet,
-            format!("A {system} repository exists but has no commits yet, so nothing is under version control."),
+            format!(
+                "A {system} repository exists but has no commits yet, so nothing is under version control."
+            ),
             &[id],
         );
     }
-    let untracked: Vec<String> = v.config_items.iter().filter(|c| !c.tracked).map(|c| c.path.clone()).collect();
+    let untracked: Vec<String> = v
+        .config_items
+        .iter()
+        .filter(|c| !c.tracked)
+        .map(|c| c.path.clone())
+        .collect();
     let base = format!(
         "{} tracks {} files at commit {} ({} commits).",
         capital(system),
@@ -163,7 +212,11 @@ fn vcs(id: &str, v: &VcsFacts) -> Outcome {
         );
     }
     let extra = if v.untracked_files > 0 {
-        format!(" {} other files are untracked (for example {}).", v.untracked_files, list(&v.untracked_sample, 3))
+        format!(
+            " {} other files are untracked (for example {}).",
+            v.untracked_files,
+            list(&v.untracked_sample, 3)
+        )
     } else {
         String::new()
     };
@@ -178,19 +231,42 @@ fn vcs(id: &str, v: &VcsFacts) -> Outcome {
 }
 
 fn test_automation(ev: &[Cited<'_>]) -> Option<Outcome> {
-    let tests = find(ev, |f| if let Facts::TestSuites(t) = f { Some(t) } else { None });
-    let ci = find(ev, |f| if let Facts::CiConfig(c) = f { Some(c) } else { None });
+    let tests = find(ev, |f| {
+        if let Facts::TestSuites(t) = f {
+            Some(t)
+        } else {
+            None
+        }
+    });
+    let ci = find(ev, |f| {
+        if let Facts::CiConfig(c) = f {
+            Some(c)
+        } else {
+            None
+        }
+    });
     if tests.is_none() && ci.is_none() {
         return None;
     }
-    let cites: Vec<&str> = [tests.map(|t| t.0), ci.map(|c| c.0)].into_iter().flatten().collect();
+    let cites: Vec<&str> = [tests.map(|t| t.0), ci.map(|c| c.0)]
+        .into_iter()
+        .flatten()
+        .collect();
     let empty_t = TestFacts::default();
     let empty_c = CiFacts::default();
     let t = tests.map_or(&empty_t, |t| t.1);
     let c = ci.map_or(&empty_c, |c| c.1);
     let files: u64 = t.languages.iter().map(|l| l.test_files).sum();
-    let langs: Vec<String> = t.languages.iter().map(|l| format!("{} ({} files)", l.language, l.test_files)).collect();
-    let mut commands: Vec<String> = c.files.iter().flat_map(|f| f.test_commands.iter().cloned()).collect();
+    let langs: Vec<String> = t
+        .languages
+        .iter()
+        .map(|l| format!("{} ({} files)", l.language, l.test_files))
+        .collect();
+    let mut commands: Vec<String> = c
+        .files
+        .iter()
+        .flat_map(|f| f.test_commands.iter().cloned())
+        .collect();
     commands.sort();
     commands.dedup();
     let systems = c.systems.join(", ");
@@ -251,13 +327,26 @@ fn threat_model(id: &str, t: &ThreatModelFacts) -> Outcome {
         );
     }
     let docs = list(&t.documents, 3);
-    let when = t.last_threat_model_change.as_ref().map(|c| format!(" was last revised on {} (commit {})", day(&c.time), short(&c.commit, 12))).unwrap_or_default();
+    let when = t
+        .last_threat_model_change
+        .as_ref()
+        .map(|c| {
+            format!(
+                " was last revised on {} (commit {})",
+                day(&c.time),
+                short(&c.commit, 12)
+            )
+        })
+        .unwrap_or_default();
     match t.stale {
         Some(false) => Outcome::new(
             Status::Met,
             format!(
                 "Threat model {docs}{when}, after the last change to architecture-relevant files{}.",
-                t.last_architecture_change.as_ref().map(|c| format!(" ({})", day(&c.time))).unwrap_or_default()
+                t.last_architecture_change
+                    .as_ref()
+                    .map(|c| format!(" ({})", day(&c.time)))
+                    .unwrap_or_default()
             ),
             &[id],
         ),
@@ -272,7 +361,9 @@ fn threat_model(id: &str, t: &ThreatModelFacts) -> Outcome {
         ),
         None if t.architecture_files == 0 => Outcome::new(
             Status::Met,
-            format!("Threat model {docs} is present{when}; no architecture-relevant files were found that it could lag behind."),
+            format!(
+                "Threat model {docs} is present{when}; no architecture-relevant files were found that it could lag behind."
+            ),
             &[id],
         ),
         None => Outcome::new(
@@ -297,34 +388,61 @@ fn disclosure_published(id: &str, p: &SecurityPolicyFacts) -> Outcome {
     let with_contact: Vec<String> = p
         .documents
         .iter()
-        .filter(|d| !d.emails.is_empty() || !d.urls.is_empty() || !d.confidential_channels.is_empty())
+        .filter(|d| {
+            !d.emails.is_empty() || !d.urls.is_empty() || !d.confidential_channels.is_empty()
+        })
         .map(|d| d.path.clone())
         .collect();
     let paths: Vec<String> = p.documents.iter().map(|d| d.path.clone()).collect();
     if with_contact.is_empty() {
         return Outcome::new(
             Status::PartiallyMet,
-            format!("{} is present but names no contact or channel for reporting a vulnerability.", list(&paths, 3)),
+            format!(
+                "{} is present but names no contact or channel for reporting a vulnerability.",
+                list(&paths, 3)
+            ),
             &[id],
         );
     }
-    let mut contacts: Vec<String> = p.documents.iter().flat_map(|d| d.emails.iter().cloned()).collect();
+    let mut contacts: Vec<String> = p
+        .documents
+        .iter()
+        .flat_map(|d| d.emails.iter().cloned())
+        .collect();
     if contacts.is_empty() {
-        contacts = p.documents.iter().flat_map(|d| d.urls.iter().cloned()).collect();
+        contacts = p
+            .documents
+            .iter()
+            .flat_map(|d| d.urls.iter().cloned())
+            .collect();
     }
     contacts.sort();
     contacts.dedup();
     let extras: Vec<&str> = [
-        p.documents.iter().any(|d| d.states_response_time).then_some("response times"),
-        p.documents.iter().any(|d| d.lists_supported_versions).then_some("supported versions"),
+        p.documents
+            .iter()
+            .any(|d| d.states_response_time)
+            .then_some("response times"),
+        p.documents
+            .iter()
+            .any(|d| d.lists_supported_versions)
+            .then_some("supported versions"),
     ]
     .into_iter()
     .flatten()
     .collect();
-    let extra = if extras.is_empty() { String::new() } else { format!(" It also states {}.", extras.join(" and ")) };
+    let extra = if extras.is_empty() {
+        String::new()
+    } else {
+        format!(" It also states {}.", extras.join(" and "))
+    };
     Outcome::new(
         Status::Met,
-        format!("{} publishes a vulnerability disclosure process with a reporting contact ({}).{extra}", list(&with_contact, 3), list(&contacts, 2)),
+        format!(
+            "{} publishes a vulnerability disclosure process with a reporting contact ({}).{extra}",
+            list(&with_contact, 3),
+            list(&contacts, 2)
+        ),
         &[id],
     )
 }
@@ -337,7 +455,11 @@ fn disclosure_confidential(id: &str, p: &SecurityPolicyFacts) -> Outcome {
             &[id],
         );
     }
-    let mut channels: Vec<String> = p.documents.iter().flat_map(|d| d.confidential_channels.iter().cloned()).collect();
+    let mut channels: Vec<String> = p
+        .documents
+        .iter()
+        .flat_map(|d| d.confidential_channels.iter().cloned())
+        .collect();
     channels.sort();
     channels.dedup();
     let discourages = p.documents.iter().any(|d| d.discourages_public_reports);
@@ -356,13 +478,20 @@ fn disclosure_confidential(id: &str, p: &SecurityPolicyFacts) -> Outcome {
             )
         };
     }
-    let names: Vec<String> = channels.iter().map(|c| channel_name(c).to_string()).collect();
+    let names: Vec<String> = channels
+        .iter()
+        .map(|c| channel_name(c).to_string())
+        .collect();
     Outcome::new(
         Status::Met,
         format!(
             "The policy offers confidential reporting by {}{}.",
             names.join(", "),
-            if discourages { " and asks reporters not to disclose publicly" } else { "" }
+            if discourages {
+                " and asks reporters not to disclose publicly"
+            } else {
+                ""
+            }
         ),
         &[id],
     )
@@ -403,25 +532,38 @@ fn manual(id: ClaimId, ev: &[Cited<'_>]) -> Option<Outcome> {
 }
 
 fn manual_document(id: &str, m: &ManualDocumentFacts) -> Outcome {
-    let who = format!("\"{}\" (owner {}, reviewed {})", m.title, m.owner, m.reviewed.as_deref().unwrap_or("never"));
+    let who = format!(
+        "\"{}\" (owner {}, reviewed {})",
+        m.title,
+        m.owner,
+        m.reviewed.as_deref().unwrap_or("never")
+    );
     if m.digest == "missing" {
         return Outcome::new(
             Status::NotMet,
-            format!("Manual evidence {who} is registered, but its document `{}` does not exist.", m.location),
+            format!(
+                "Manual evidence {who} is registered, but its document `{}` does not exist.",
+                m.location
+            ),
             &[id],
         );
     }
     if m.expired {
         return Outcome::new(
             Status::PartiallyMet,
-            format!("Manual evidence {who} expired on {}; review it and renew the register entry.", m.expires.as_deref().unwrap_or("?")),
+            format!(
+                "Manual evidence {who} expired on {}; review it and renew the register entry.",
+                m.expires.as_deref().unwrap_or("?")
+            ),
             &[id],
         );
     }
     if m.digest == "mismatched" {
         return Outcome::new(
             Status::PartiallyMet,
-            format!("Manual evidence {who} changed since it was registered (its SHA-256 no longer matches); review it and update the digest."),
+            format!(
+                "Manual evidence {who} changed since it was registered (its SHA-256 no longer matches); review it and update the digest."
+            ),
             &[id],
         );
     }
@@ -432,7 +574,10 @@ fn manual_document(id: &str, m: &ManualDocumentFacts) -> Outcome {
     };
     Outcome::new(
         Status::Met,
-        format!("Manual evidence {who} supports this claim until {}; {digest}.", m.expires.as_deref().unwrap_or("?")),
+        format!(
+            "Manual evidence {who} supports this claim until {}; {digest}.",
+            m.expires.as_deref().unwrap_or("?")
+        ),
         &[id],
     )
 }
@@ -444,7 +589,11 @@ fn imported(id: &str, s: &ImportedStatementFacts) -> Outcome {
         "not_applicable" => Status::NotApplicable,
         _ => Status::NotMet,
     };
-    let refs = if s.evidence.is_empty() { "no evidence".to_string() } else { list(&s.evidence, 3) };
+    let refs = if s.evidence.is_empty() {
+        "no evidence".to_string()
+    } else {
+        list(&s.evidence, 3)
+    };
     Outcome::new(
         status,
         format!(
@@ -477,13 +626,20 @@ pub fn brief_status(c: &Counts) -> &'static str {
         Status::Met => "implemented",
         Status::PartiallyMet => "partial",
         Status::NotMet | Status::NeedsManualEvidence => {
-            if c.met + c.partially_met > 0 { "partial" } else { "not_implemented" }
+            if c.met + c.partially_met > 0 {
+                "partial"
+            } else {
+                "not_implemented"
+            }
         }
     }
 }
 
 /// The brief's 14 principles, from the claim results.
-pub fn brief(results: &[ClaimResult], references: impl Fn(&str) -> Vec<String>) -> Vec<BriefResult> {
+pub fn brief(
+    results: &[ClaimResult],
+    references: impl Fn(&str) -> Vec<String>,
+) -> Vec<BriefResult> {
     catalogue::BRIEF
         .iter()
         .map(|b: &BriefPrinciple| {

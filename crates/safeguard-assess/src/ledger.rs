@@ -32,8 +32,13 @@ const GENESIS: &str = "000000000000000000000000000000000000000000000000000000000
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("{path} fails verification, so nothing was appended:\n{problems}\nInspect it with `safeguard evidence verify`.")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} fails verification, so nothing was appended:\n{problems}\nInspect it with `safeguard evidence verify`."
+    )]
     Tampered { path: PathBuf, problems: String },
     #[error("no evidence record matches `{0}`")]
     NotFound(String),
@@ -42,7 +47,10 @@ pub enum LedgerError {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> LedgerError + '_ {
-    move |source| LedgerError::Io { path: path.to_path_buf(), source }
+    move |source| LedgerError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// One line of the ledger.
@@ -135,7 +143,9 @@ pub struct Ledger {
 impl Ledger {
     /// The ledger under `root/.safeguard/` (created on first append).
     pub fn at_root(root: &Path) -> Self {
-        Ledger { dir: root.join(STATE_DIR) }
+        Ledger {
+            dir: root.join(STATE_DIR),
+        }
     }
 
     pub fn path(&self) -> PathBuf {
@@ -181,9 +191,15 @@ impl Ledger {
 
         let check = verify_text(&text, self.read_head()?.as_ref());
         if !check.ok() {
-            return Err(LedgerError::Tampered { path, problems: render_problems(&check.problems) });
+            return Err(LedgerError::Tampered {
+                path,
+                problems: render_problems(&check.problems),
+            });
         }
-        let entries = parse_entries(&text).into_iter().filter_map(|(_, e)| e.ok()).collect::<Vec<_>>();
+        let entries = parse_entries(&text)
+            .into_iter()
+            .filter_map(|(_, e)| e.ok())
+            .collect::<Vec<_>>();
         let mut known: BTreeSet<String> = entries.iter().map(|e| e.id.clone()).collect();
         let (mut seq, mut prev, mut prev_id) = match entries.last() {
             Some(e) => (e.seq, e.hash.clone(), e.id.clone()),
@@ -200,7 +216,14 @@ impl Ledger {
             }
             seq += 1;
             let hash = Entry::compute_hash(seq, &prev, &prev_id, &id);
-            let entry = Entry { seq, prev, prev_id, id: id.clone(), record: value, hash: hash.clone() };
+            let entry = Entry {
+                seq,
+                prev,
+                prev_id,
+                id: id.clone(),
+                record: value,
+                hash: hash.clone(),
+            };
             out.push_str(&serde_json::to_string(&entry).expect("entries serialise"));
             out.push('\n');
             prev = hash;
@@ -212,10 +235,18 @@ impl Ledger {
             file.write_all(out.as_bytes()).map_err(io(&path))?;
             file.sync_data().map_err(io(&path))?;
         }
-        let head = Head { entries: seq, head: prev.clone(), last_id: prev_id };
+        let head = Head {
+            entries: seq,
+            head: prev.clone(),
+            last_id: prev_id,
+        };
         self.write_head(&head)?;
         drop(lock);
-        Ok(AppendOutcome { appended, entries: seq, head: prev })
+        Ok(AppendOutcome {
+            appended,
+            entries: seq,
+            head: prev,
+        })
     }
 
     fn read_head(&self) -> Result<Option<Head>, LedgerError> {
@@ -235,8 +266,12 @@ impl Ledger {
         let path = self.dir.join(HEAD);
         let tmp = self.dir.join(format!("{HEAD}.tmp"));
         let mut f = File::create(&tmp).map_err(io(&tmp))?;
-        f.write_all(serde_json::to_string(head).expect("head serialises").as_bytes())
-            .map_err(io(&tmp))?;
+        f.write_all(
+            serde_json::to_string(head)
+                .expect("head serialises")
+                .as_bytes(),
+        )
+        .map_err(io(&tmp))?;
         f.write_all(b"\n").map_err(io(&tmp))?;
         f.sync_data().map_err(io(&tmp))?;
         fs::rename(&tmp, &path).map_err(io(&path))
@@ -250,7 +285,10 @@ impl Ledger {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(io(&path)(e)),
         };
-        Ok(parse_entries(&text).into_iter().filter_map(|(_, e)| e.ok()).collect())
+        Ok(parse_entries(&text)
+            .into_iter()
+            .filter_map(|(_, e)| e.ok())
+            .collect())
     }
 
     /// Find one entry by full id, id prefix (with or without `sha256:`) or sequence number.
@@ -260,7 +298,10 @@ impl Ledger {
         if let Ok(seq) = q.parse::<u64>()
             && q.len() < 12
         {
-            return entries.into_iter().find(|e| e.seq == seq).ok_or_else(|| LedgerError::NotFound(q.into()));
+            return entries
+                .into_iter()
+                .find(|e| e.seq == seq)
+                .ok_or_else(|| LedgerError::NotFound(q.into()));
         }
         let hex = q.strip_prefix("sha256:").unwrap_or(q).to_ascii_lowercase();
         if hex.is_empty() {
@@ -268,12 +309,18 @@ impl Ledger {
         }
         let mut hits: Vec<Entry> = entries
             .into_iter()
-            .filter(|e| e.id.strip_prefix("sha256:").is_some_and(|h| h.starts_with(&hex)))
+            .filter(|e| {
+                e.id.strip_prefix("sha256:")
+                    .is_some_and(|h| h.starts_with(&hex))
+            })
             .collect();
         match hits.len() {
             0 => Err(LedgerError::NotFound(q.into())),
             1 => Ok(hits.remove(0)),
-            count => Err(LedgerError::Ambiguous { query: q.into(), count }),
+            count => Err(LedgerError::Ambiguous {
+                query: q.into(),
+                count,
+            }),
         }
     }
 
@@ -295,7 +342,12 @@ fn parse_entries(text: &str) -> Parsed {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| (i + 1, serde_json::from_str::<Entry>(l).map_err(|e| e.to_string())))
+        .map(|(i, l)| {
+            (
+                i + 1,
+                serde_json::from_str::<Entry>(l).map_err(|e| e.to_string()),
+            )
+        })
         .collect()
 }
 
@@ -307,16 +359,29 @@ fn short(id: &str) -> &str {
 fn verify_text(text: &str, head: Option<&Head>) -> Verification {
     let mut v = Verification::default();
     let mut problems: Vec<Problem> = Vec::new();
-    let mut problem = |kind, seq: Option<u64>, id: Option<&str>, line: Option<usize>, message: String| {
-        problems.push(Problem { kind, seq, id: id.map(str::to_string), line, message });
-    };
+    let mut problem =
+        |kind, seq: Option<u64>, id: Option<&str>, line: Option<usize>, message: String| {
+            problems.push(Problem {
+                kind,
+                seq,
+                id: id.map(str::to_string),
+                line,
+                message,
+            });
+        };
 
     let parsed = parse_entries(text);
     let mut entries: Vec<(usize, Entry)> = Vec::new();
     for (line, e) in parsed {
         match e {
             Ok(e) => entries.push((line, e)),
-            Err(msg) => problem("malformed", None, None, Some(line), format!("line {line}: not a ledger entry: {msg}")),
+            Err(msg) => problem(
+                "malformed",
+                None,
+                None,
+                Some(line),
+                format!("line {line}: not a ledger entry: {msg}"),
+            ),
         }
     }
 
@@ -343,7 +408,11 @@ fn verify_text(text: &str, head: Option<&Head>) -> Verification {
                 Some(e.seq),
                 Some(&e.id),
                 Some(*line),
-                format!("entry {} (record {}): its chain fields were altered (hash does not match)", e.seq, short(&e.id)),
+                format!(
+                    "entry {} (record {}): its chain fields were altered (hash does not match)",
+                    e.seq,
+                    short(&e.id)
+                ),
             );
         }
     }
@@ -354,7 +423,13 @@ fn verify_text(text: &str, head: Option<&Head>) -> Verification {
     let mut max_seen = 0;
     for (line, e) in &entries {
         if !seen.insert(e.seq) {
-            problem("duplicated", Some(e.seq), Some(&e.id), Some(*line), format!("entry {} appears more than once", e.seq));
+            problem(
+                "duplicated",
+                Some(e.seq),
+                Some(&e.id),
+                Some(*line),
+                format!("entry {} appears more than once", e.seq),
+            );
         } else if e.seq < max_seen {
             problem(
                 "reordered",
@@ -385,7 +460,11 @@ fn verify_text(text: &str, head: Option<&Head>) -> Verification {
             Some(id) => format!("entry {seq} (record {}) was removed", short(id)),
             None => format!("entry {seq} was removed"),
         };
-        let kind = if seq > max_seen { "truncated" } else { "removed" };
+        let kind = if seq > max_seen {
+            "truncated"
+        } else {
+            "removed"
+        };
         problem(kind, Some(seq), id.as_deref(), None, message);
     }
 
@@ -422,7 +501,9 @@ fn verify_text(text: &str, head: Option<&Head>) -> Verification {
     v.head = tail.map(|e| e.hash.clone());
     match (head, tail) {
         (None, None) => {}
-        (None, Some(_)) => v.notes.push("no ledger.head file: the tail cannot be checked for truncation".into()),
+        (None, Some(_)) => v
+            .notes
+            .push("no ledger.head file: the tail cannot be checked for truncation".into()),
         (Some(h), _) if h.entries == u64::MAX => v.problems.push(Problem {
             kind: "head-mismatch",
             seq: None,
@@ -450,11 +531,16 @@ fn verify_text(text: &str, head: Option<&Head>) -> Verification {
             }
         }
     }
-    v.problems.sort_by(|a, b| a.seq.cmp(&b.seq).then(a.line.cmp(&b.line)));
+    v.problems
+        .sort_by(|a, b| a.seq.cmp(&b.seq).then(a.line.cmp(&b.line)));
     v
 }
 
 /// One problem per line, for error messages.
 pub fn render_problems(problems: &[Problem]) -> String {
-    problems.iter().map(|p| format!("  - {}", p.message)).collect::<Vec<_>>().join("\n")
+    problems
+        .iter()
+        .map(|p| format!("  - {}", p.message))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

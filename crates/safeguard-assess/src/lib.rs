@@ -5,10 +5,10 @@
 //! each of the 45 claims; [`export`] writes what assessors and customers read.
 
 pub mod assessment;
+pub mod collectors;
+pub mod evaluate;
 pub mod export;
 pub mod ledger;
-pub mod template;
-pub mod evaluate;
-pub mod collectors;
-pub mod run;
 pub mod report;
+pub mod run;
+pub mod template;

@@ -8,8 +8,13 @@ use crate::export;
 use crate::template::{SelfAssessment, TemplatePrinciple};
 
 /// The files `assess` writes, in order.
-pub const FILES: [&str; 5] =
-    ["assessment.json", "self-assessment.yaml", "self-assessment.csv", "report.md", "report.html"];
+pub const FILES: [&str; 5] = [
+    "assessment.json",
+    "self-assessment.yaml",
+    "self-assessment.csv",
+    "report.md",
+    "report.html",
+];
 
 /// `assessment.json`: pretty-printed, keys in a fixed order, ending in a newline.
 pub fn to_json(a: &Assessment) -> String {
@@ -20,10 +25,20 @@ pub fn to_json(a: &Assessment) -> String {
 
 /// The brief's 1–14 template filled from the assessment.
 pub fn to_self_assessment(a: &Assessment) -> SelfAssessment {
-    let mut lines: Vec<String> =
-        a.scope.product_lines.iter().filter(|l| !l.id.starts_with('(')).map(|l| l.id.clone()).collect();
+    let mut lines: Vec<String> = a
+        .scope
+        .product_lines
+        .iter()
+        .filter(|l| !l.id.starts_with('('))
+        .map(|l| l.id.clone())
+        .collect();
     if lines.is_empty() {
-        lines = a.scope.product_lines.iter().flat_map(|l| l.products.iter().cloned()).collect();
+        lines = a
+            .scope
+            .product_lines
+            .iter()
+            .flat_map(|l| l.products.iter().cloned())
+            .collect();
     }
     if lines.is_empty() {
         lines.push(a.scope.root.clone());

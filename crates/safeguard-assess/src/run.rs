@@ -10,8 +10,8 @@ use safeguard_model::facts::ImportedStatementFacts;
 use safeguard_model::{CollectContext, Evidence, Facts, Subject, sha256_bytes};
 
 use crate::assessment::{
-    Assessment, CollectorFailure, LedgerState, PrincipleResult, ProductLine, SCHEMA_VERSION, Scope, Sro,
-    Summary, ThemeResult, Tool,
+    Assessment, CollectorFailure, LedgerState, PrincipleResult, ProductLine, SCHEMA_VERSION, Scope,
+    Sro, Summary, ThemeResult, Tool,
 };
 use crate::evaluate::{self, Cited};
 use crate::ledger::{Ledger, LedgerError, STATE_DIR};
@@ -51,9 +51,15 @@ pub struct Options {
 pub type Progress<'a> = &'a dyn Fn(&str);
 
 pub fn run(opts: &Options, progress: Progress<'_>) -> Result<Assessment, AssessError> {
-    let root = opts.root.canonicalize().map_err(|e| AssessError::Root { path: opts.root.clone(), message: e.to_string() })?;
+    let root = opts.root.canonicalize().map_err(|e| AssessError::Root {
+        path: opts.root.clone(),
+        message: e.to_string(),
+    })?;
     if !root.is_dir() {
-        return Err(AssessError::Root { path: opts.root.clone(), message: "not a directory".into() });
+        return Err(AssessError::Root {
+            path: opts.root.clone(),
+            message: "not a directory".into(),
+        });
     }
     let loaded = safeguard_config::load_from_root(&root)?;
     let imports = opts
@@ -72,8 +78,11 @@ pub fn run(opts: &Options, progress: Progress<'_>) -> Result<Assessment, AssessE
 
     let observed_at = rfc3339(opts.now);
     let subject = Subject {
-        product: (loaded.config.products.len() == 1).then(|| loaded.config.products[0].id.get_ref().to_string()),
-        version: (loaded.config.products.len() == 1).then(|| loaded.config.products[0].version.clone()).flatten(),
+        product: (loaded.config.products.len() == 1)
+            .then(|| loaded.config.products[0].id.get_ref().to_string()),
+        version: (loaded.config.products.len() == 1)
+            .then(|| loaded.config.products[0].version.clone())
+            .flatten(),
         commit: None,
     };
     let version = env!("CARGO_PKG_VERSION");
@@ -95,7 +104,10 @@ pub fn run(opts: &Options, progress: Progress<'_>) -> Result<Assessment, AssessE
             Ok(mut ev) => records.append(&mut ev),
             Err(e) => {
                 tracing::warn!(collector = c.id(), error = %e, "collector failed");
-                failures.push(CollectorFailure { collector: c.id().to_string(), message: e.to_string() });
+                failures.push(CollectorFailure {
+                    collector: c.id().to_string(),
+                    message: e.to_string(),
+                });
             }
         }
     }
@@ -114,26 +126,41 @@ pub fn run(opts: &Options, progress: Progress<'_>) -> Result<Assessment, AssessE
 
     let ledger = if opts.record {
         let outcome = Ledger::at_root(&root).append(&records)?;
-        Some(LedgerState { entries: outcome.entries, head: outcome.head, appended: outcome.appended })
+        Some(LedgerState {
+            entries: outcome.entries,
+            head: outcome.head,
+            appended: outcome.appended,
+        })
     } else {
         None
     };
 
     let evidence: BTreeMap<String, Evidence> = records.into_iter().map(|e| (e.id(), e)).collect();
-    let cited: Vec<Cited<'_>> = evidence.iter().map(|(id, e)| Cited { id, evidence: e }).collect();
+    let cited: Vec<Cited<'_>> = evidence
+        .iter()
+        .map(|(id, e)| Cited { id, evidence: e })
+        .collect();
     let role = loaded.config.vendor.role;
     let claims = evaluate::evaluate(role, &cited);
     let themes = rollup(role, &claims);
-    let brief = evaluate::brief(&claims, |id| evidence.get(id).map(references).unwrap_or_default());
+    let brief = evaluate::brief(&claims, |id| {
+        evidence.get(id).map(references).unwrap_or_default()
+    });
     let all = evaluate::counts(&claims);
 
     Ok(Assessment {
         schema_version: SCHEMA_VERSION,
-        tool: Tool { name: "safeguard".into(), version: version.into() },
+        tool: Tool {
+            name: "safeguard".into(),
+            version: version.into(),
+        },
         generated_at: observed_at.clone(),
         assessment_date: observed_at[..10].to_string(),
         scope: scope(&loaded, &root, commit),
-        summary: Summary { status: all.rollup(), counts: all },
+        summary: Summary {
+            status: all.rollup(),
+            counts: all,
+        },
         themes,
         claims,
         brief,
@@ -145,7 +172,10 @@ pub fn run(opts: &Options, progress: Progress<'_>) -> Result<Assessment, AssessE
 
 fn scope(loaded: &Loaded, root: &Path, commit: Option<String>) -> Scope {
     let c = &loaded.config;
-    let root_name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| ".".into());
+    let root_name = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| ".".into());
     let mut lines: Vec<ProductLine> = c
         .product_lines
         .iter()
@@ -155,20 +185,35 @@ fn scope(loaded: &Loaded, root: &Path, commit: Option<String>) -> Scope {
             products: c
                 .products
                 .iter()
-                .filter(|p| p.line.as_ref().is_some_and(|x| x.get_ref() == l.id.get_ref()))
+                .filter(|p| {
+                    p.line
+                        .as_ref()
+                        .is_some_and(|x| x.get_ref() == l.id.get_ref())
+                })
                 .map(|p| p.id.get_ref().to_string())
                 .collect(),
         })
         .collect();
-    let loose: Vec<String> =
-        c.products.iter().filter(|p| p.line.is_none()).map(|p| p.id.get_ref().to_string()).collect();
+    let loose: Vec<String> = c
+        .products
+        .iter()
+        .filter(|p| p.line.is_none())
+        .map(|p| p.id.get_ref().to_string())
+        .collect();
     if !loose.is_empty() {
-        lines.push(ProductLine { id: "(no product line)".into(), name: None, products: loose });
+        lines.push(ProductLine {
+            id: "(no product line)".into(),
+            name: None,
+            products: loose,
+        });
     }
     Scope {
         vendor: c.vendor_name(&root_name).to_string(),
         vendor_role: c.vendor.role,
-        sro: c.sro.as_ref().map(|s| Sro { name: s.name.clone(), role: s.role.clone() }),
+        sro: c.sro.as_ref().map(|s| Sro {
+            name: s.name.clone(),
+            role: s.role.clone(),
+        }),
         product_lines: lines,
         root: root_name,
         commit,
@@ -176,7 +221,10 @@ fn scope(loaded: &Loaded, root: &Path, commit: Option<String>) -> Scope {
     }
 }
 
-fn rollup(role: safeguard_model::VendorRole, claims: &[crate::assessment::ClaimResult]) -> Vec<ThemeResult> {
+fn rollup(
+    role: safeguard_model::VendorRole,
+    claims: &[crate::assessment::ClaimResult],
+) -> Vec<ThemeResult> {
     catalogue::THEMES
         .iter()
         .map(|t| {
@@ -212,9 +260,17 @@ fn rollup(role: safeguard_model::VendorRole, claims: &[crate::assessment::ClaimR
 /// What the brief's template lists as evidence for a record: documents and files, not hashes.
 pub fn references(e: &Evidence) -> Vec<String> {
     let mut v: Vec<String> = match &e.facts {
-        Facts::Vcs(v) => v.head_commit.iter().map(|c| format!("git commit {}", &c[..c.len().min(12)])).collect(),
+        Facts::Vcs(v) => v
+            .head_commit
+            .iter()
+            .map(|c| format!("git commit {}", &c[..c.len().min(12)]))
+            .collect(),
         Facts::CiConfig(c) => c.files.iter().map(|f| f.path.clone()).collect(),
-        Facts::TestSuites(t) => t.languages.iter().map(|l| format!("{} tests ({} files)", l.language, l.test_files)).collect(),
+        Facts::TestSuites(t) => t
+            .languages
+            .iter()
+            .map(|l| format!("{} tests ({} files)", l.language, l.test_files))
+            .collect(),
         Facts::SecurityPolicy(p) => p.documents.iter().map(|d| d.path.clone()).collect(),
         Facts::ThreatModel(t) => t.documents.clone(),
         Facts::ManualDocument(m) => vec![m.location.clone()],
@@ -235,14 +291,25 @@ fn read_import(path: &Path) -> Result<(PathBuf, SelfAssessment, String), Templat
     let text = String::from_utf8(bytes).map_err(|e| TemplateError {
         path: path.to_path_buf(),
         location: None,
-        message: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        message: format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
     })?;
     let sa = SelfAssessment::parse(&text, path)?;
     Ok((path.to_path_buf(), sa, sha256_bytes(text.as_bytes())))
 }
 
-fn import_evidence(cx: &CollectContext<'_>, path: &Path, sa: &SelfAssessment, digest: &str) -> Vec<Evidence> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+fn import_evidence(
+    cx: &CollectContext<'_>,
+    path: &Path,
+    sa: &SelfAssessment,
+    digest: &str,
+) -> Vec<Evidence> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     sa.principles
         .iter()
         .filter_map(|p| {
@@ -262,14 +329,23 @@ fn import_evidence(cx: &CollectContext<'_>, path: &Path, sa: &SelfAssessment, di
                 p.statement,
                 p.status.replace('_', " ")
             );
-            Some(cx.evidence("import", &brief.claims(), summary, Facts::ImportedStatement(facts)))
+            Some(cx.evidence(
+                "import",
+                &brief.claims(),
+                summary,
+                Facts::ImportedStatement(facts),
+            ))
         })
         .collect()
 }
 
 /// `path` relative to `root` with `/` separators, when it lies inside it.
 fn relative_inside(root: &Path, path: &Path) -> Option<String> {
-    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().ok()?.join(path) };
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(path)
+    };
     // The report folder may not exist yet: canonicalise its nearest existing ancestor.
     let mut existing = abs.clone();
     let mut tail = Vec::new();
@@ -282,7 +358,11 @@ fn relative_inside(root: &Path, path: &Path) -> Option<String> {
         canon.push(t);
     }
     let rel = canon.strip_prefix(root).ok()?;
-    let s = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    let s = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
     (!s.is_empty()).then_some(s)
 }
 
@@ -301,13 +381,18 @@ pub fn walk(root: &Path, excluded: &[String]) -> Vec<String> {
         .follow_links(false)
         .filter_entry(move |e| {
             let name = e.file_name().to_string_lossy();
-            if e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.contains(&name.as_ref()) {
+            if e.depth() > 0
+                && e.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRS.contains(&name.as_ref())
+            {
                 return false;
             }
             match e.path().strip_prefix(&root_buf) {
                 Ok(rel) => {
                     let rel = rel.to_string_lossy().replace('\\', "/");
-                    !excluded.iter().any(|p| format!("{rel}/").starts_with(p.as_str()))
+                    !excluded
+                        .iter()
+                        .any(|p| format!("{rel}/").starts_with(p.as_str()))
                 }
                 Err(_) => true,
             }
@@ -323,7 +408,10 @@ pub fn walk(root: &Path, excluded: &[String]) -> Vec<String> {
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
         .filter_map(|e| {
             e.path().strip_prefix(root).ok().map(|r| {
-                r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+                r.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/")
             })
         })
         .collect();

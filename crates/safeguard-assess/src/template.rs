@@ -15,9 +15,19 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 /// Statuses the template allows.
-pub const STATUSES: [&str; 4] = ["implemented", "partial", "not_implemented", "not_applicable"];
+pub const STATUSES: [&str; 4] = [
+    "implemented",
+    "partial",
+    "not_implemented",
+    "not_applicable",
+];
 /// Theme keys the template uses.
-pub const THEMES: [&str; 4] = ["secure_design", "build_environment", "maintenance", "communication"];
+pub const THEMES: [&str; 4] = [
+    "secure_design",
+    "build_environment",
+    "maintenance",
+    "communication",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SelfAssessment {
@@ -109,28 +119,44 @@ impl SelfAssessment {
             let Some(brief) = u8::try_from(id).ok().and_then(catalogue::brief) else {
                 return Err(err(
                     at(&p.id.referenced),
-                    format!("principle id {id} is not one of the brief's principles 1–14 (`safeguard catalogue` lists them)"),
+                    format!(
+                        "principle id {id} is not one of the brief's principles 1–14 (`safeguard catalogue` lists them)"
+                    ),
                 ));
             };
             if !seen.insert(brief.id) {
-                return Err(err(at(&p.id.referenced), format!("principle {id} appears more than once")));
+                return Err(err(
+                    at(&p.id.referenced),
+                    format!("principle {id} appears more than once"),
+                ));
             }
             if !THEMES.contains(&p.theme.value.as_str()) {
                 return Err(err(
                     at(&p.theme.referenced),
-                    format!("theme `{}` is not one of: {}", p.theme.value, THEMES.join(", ")),
+                    format!(
+                        "theme `{}` is not one of: {}",
+                        p.theme.value,
+                        THEMES.join(", ")
+                    ),
                 ));
             }
             if p.theme.value != brief.theme {
                 return Err(err(
                     at(&p.theme.referenced),
-                    format!("principle {id} belongs to theme `{}`, not `{}`", brief.theme, p.theme.value),
+                    format!(
+                        "principle {id} belongs to theme `{}`, not `{}`",
+                        brief.theme, p.theme.value
+                    ),
                 ));
             }
             if !STATUSES.contains(&p.status.value.as_str()) {
                 return Err(err(
                     at(&p.status.referenced),
-                    format!("status `{}` is not one of: {}", p.status.value, STATUSES.join(", ")),
+                    format!(
+                        "status `{}` is not one of: {}",
+                        p.status.value,
+                        STATUSES.join(", ")
+                    ),
                 ));
             }
             principles.push(TemplatePrinciple {
@@ -166,7 +192,11 @@ impl SelfAssessment {
             out.push('\n');
         }
         let _ = writeln!(out, "vendor: {}", scalar(&self.vendor, false));
-        let _ = writeln!(out, "assessment_date: {}", scalar(&self.assessment_date, false));
+        let _ = writeln!(
+            out,
+            "assessment_date: {}",
+            scalar(&self.assessment_date, false)
+        );
         out.push_str("assessment_scope:\n");
         let _ = writeln!(out, "  product_lines: {}", flow(&self.product_lines));
         out.push_str("principles:");
@@ -190,7 +220,9 @@ fn strip_location(msg: &str) -> &str {
     let msg = msg.strip_prefix("error: ").unwrap_or(msg);
     if let Some(rest) = msg.strip_prefix("line ")
         && let Some(i) = rest.find(": ")
-        && rest[..i].split(" column ").all(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        && rest[..i]
+            .split(" column ")
+            .all(|n| n.bytes().all(|b| b.is_ascii_digit()))
     {
         return &rest[i + 2..];
     }
@@ -227,7 +259,9 @@ fn scalar(s: &str, in_flow: bool) -> String {
 }
 
 fn plain_ok(s: &str, in_flow: bool) -> bool {
-    let Some(first) = s.chars().next() else { return false };
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
     if s.trim() != s || s.chars().any(|c| c.is_control() || c == '\u{feff}') {
         return false;
     }
@@ -243,8 +277,22 @@ fn plain_ok(s: &str, in_flow: bool) -> bool {
     }
     // Words and numbers YAML would read as something other than a string.
     let lower = s.to_ascii_lowercase();
-    if matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~" | ".inf" | "-.inf" | ".nan")
-    {
+    if matches!(
+        lower.as_str(),
+        "true"
+            | "false"
+            | "yes"
+            | "no"
+            | "on"
+            | "off"
+            | "y"
+            | "n"
+            | "null"
+            | "~"
+            | ".inf"
+            | "-.inf"
+            | ".nan"
+    ) {
         return false;
     }
     let numeric = s.parse::<f64>().is_ok()

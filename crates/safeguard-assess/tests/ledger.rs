@@ -10,10 +10,18 @@ fn record(n: u64) -> Evidence {
     Evidence {
         subject: Subject::default(),
         observed_at: "2026-01-01T00:00:00Z".into(),
-        producer: Producer { tool: "safeguard".into(), version: "test".into(), collector: "test".into(), ci_run: None },
+        producer: Producer {
+            tool: "safeguard".into(),
+            version: "test".into(),
+            collector: "test".into(),
+            ci_run: None,
+        },
         claims: vec![ClaimId::new(1, 4, 1)],
         summary: format!("record number {n}"),
-        facts: Facts::ThreatModel(ThreatModelFacts { architecture_files: n, ..Default::default() }),
+        facts: Facts::ThreatModel(ThreatModelFacts {
+            architecture_files: n,
+            ..Default::default()
+        }),
         artefacts: vec![],
     }
 }
@@ -28,7 +36,11 @@ fn ledger_with(n: u64) -> (tempfile::TempDir, Ledger) {
 }
 
 fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path).unwrap().lines().map(str::to_string).collect()
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 fn write_lines(path: &Path, lines: &[String]) {
@@ -42,7 +54,9 @@ fn clean_ledger_verifies_and_appends_are_idempotent() {
     assert!(v.ok(), "{:?}", v.problems);
     assert_eq!(v.entries, 4);
     // Same records again: content-addressed, nothing appended.
-    let again = ledger.append(&(1..=4).map(record).collect::<Vec<_>>()).unwrap();
+    let again = ledger
+        .append(&(1..=4).map(record).collect::<Vec<_>>())
+        .unwrap();
     assert_eq!(again.appended, 0);
     assert_eq!(again.entries, 4);
     let more = ledger.append(&[record(5), record(1)]).unwrap();
@@ -66,7 +80,10 @@ fn edited_record_is_named() {
     assert!(!v.ok());
     assert_eq!(v.problems.len(), 1, "{:?}", v.problems);
     let p = &v.problems[0];
-    assert_eq!((p.kind, p.seq, p.id.as_deref()), ("edited", Some(3), Some(id3.as_str())));
+    assert_eq!(
+        (p.kind, p.seq, p.id.as_deref()),
+        ("edited", Some(3), Some(id3.as_str()))
+    );
     assert!(p.message.contains("entry 3"), "{}", p.message);
     // And the ledger refuses further appends.
     assert!(ledger.append(&[record(9)]).is_err());
@@ -80,12 +97,26 @@ fn edit_with_recomputed_id_is_still_caught_by_the_chain() {
     entries[1].record["summary"] = "forged".into();
     let new_id = Evidence::id_of_json(&entries[1].record);
     let mut l = lines(&ledger.path());
-    l[1] = l[1].replace(&entries[1].id, &new_id).replace("record number 2", "forged");
+    l[1] = l[1]
+        .replace(&entries[1].id, &new_id)
+        .replace("record number 2", "forged");
     write_lines(&ledger.path(), &l);
     let v = ledger.verify().unwrap();
     // ...but entry 2's hash and entry 3's back-links no longer match.
-    assert!(v.problems.iter().any(|p| p.seq == Some(2) && p.kind == "rewritten"), "{:?}", v.problems);
-    assert!(v.problems.iter().any(|p| p.seq == Some(3) && p.kind == "rewritten"), "{:?}", v.problems);
+    assert!(
+        v.problems
+            .iter()
+            .any(|p| p.seq == Some(2) && p.kind == "rewritten"),
+        "{:?}",
+        v.problems
+    );
+    assert!(
+        v.problems
+            .iter()
+            .any(|p| p.seq == Some(3) && p.kind == "rewritten"),
+        "{:?}",
+        v.problems
+    );
 }
 
 #[test]
@@ -98,7 +129,10 @@ fn removed_record_is_named_by_id() {
     let v = ledger.verify().unwrap();
     assert_eq!(v.problems.len(), 1, "{:?}", v.problems);
     let p = &v.problems[0];
-    assert_eq!((p.kind, p.seq, p.id.as_deref()), ("removed", Some(2), Some(id2.as_str())));
+    assert_eq!(
+        (p.kind, p.seq, p.id.as_deref()),
+        ("removed", Some(2), Some(id2.as_str()))
+    );
     assert!(p.message.contains(&id2[7..19]), "{}", p.message);
 }
 
@@ -111,7 +145,14 @@ fn truncated_tail_is_named_by_the_head_file() {
     write_lines(&ledger.path(), &l);
     let v = ledger.verify().unwrap();
     assert_eq!(v.problems.len(), 1, "{:?}", v.problems);
-    assert_eq!((v.problems[0].kind, v.problems[0].seq, v.problems[0].id.as_deref()), ("truncated", Some(3), Some(id3.as_str())));
+    assert_eq!(
+        (
+            v.problems[0].kind,
+            v.problems[0].seq,
+            v.problems[0].id.as_deref()
+        ),
+        ("truncated", Some(3), Some(id3.as_str()))
+    );
 }
 
 #[test]
@@ -122,10 +163,20 @@ fn reordered_records_are_named() {
     write_lines(&ledger.path(), &l);
     let v = ledger.verify().unwrap();
     assert!(!v.ok());
-    let reordered: Vec<_> = v.problems.iter().filter(|p| p.kind == "reordered").collect();
+    let reordered: Vec<_> = v
+        .problems
+        .iter()
+        .filter(|p| p.kind == "reordered")
+        .collect();
     assert_eq!(reordered.len(), 1, "{:?}", v.problems);
     assert_eq!(reordered[0].seq, Some(2));
-    assert!(v.problems.iter().all(|p| p.kind != "removed" && p.kind != "edited"), "{:?}", v.problems);
+    assert!(
+        v.problems
+            .iter()
+            .all(|p| p.kind != "removed" && p.kind != "edited"),
+        "{:?}",
+        v.problems
+    );
 }
 
 #[test]
@@ -139,7 +190,13 @@ fn replaced_last_entry_disagrees_with_head() {
     l[1] = lines(&other_ledger.path())[1].clone();
     write_lines(&ledger.path(), &l);
     let v = ledger.verify().unwrap();
-    assert!(v.problems.iter().any(|p| p.kind == "head-mismatch" && p.seq == Some(2)), "{:?}", v.problems);
+    assert!(
+        v.problems
+            .iter()
+            .any(|p| p.kind == "head-mismatch" && p.seq == Some(2)),
+        "{:?}",
+        v.problems
+    );
 }
 
 #[test]
@@ -150,7 +207,11 @@ fn garbage_lines_are_reported_not_panicked_on() {
     l.push("\u{0}\u{1}".into());
     write_lines(&ledger.path(), &l);
     let v = ledger.verify().unwrap();
-    let malformed: Vec<_> = v.problems.iter().filter(|p| p.kind == "malformed").collect();
+    let malformed: Vec<_> = v
+        .problems
+        .iter()
+        .filter(|p| p.kind == "malformed")
+        .collect();
     assert_eq!(malformed.len(), 2, "{:?}", v.problems);
     assert_eq!(malformed[0].line, Some(2));
 }

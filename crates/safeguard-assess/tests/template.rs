@@ -13,8 +13,14 @@ fn reference_example_round_trips_byte_for_byte() {
     assert_eq!(sa.vendor, "Example Software Ltd");
     assert_eq!(sa.assessment_date, "2025-09-15");
     assert_eq!(sa.product_lines, ["acme-enterprise", "acme-cloud"]);
-    assert_eq!(sa.principles.iter().map(|p| p.id).collect::<Vec<_>>(), [1, 3, 8]);
-    assert_eq!(sa.principles[0].evidence, ["STRIDE_workshop_minutes_2025-Q3", "threat_model_v4.2.pdf"]);
+    assert_eq!(
+        sa.principles.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [1, 3, 8]
+    );
+    assert_eq!(
+        sa.principles[0].evidence,
+        ["STRIDE_workshop_minutes_2025-Q3", "threat_model_v4.2.pdf"]
+    );
     assert_eq!(sa.to_yaml(), text);
 }
 
@@ -24,7 +30,13 @@ fn awkward_strings_survive_a_round_trip() {
     let mut sa = SelfAssessment::parse(&text, Path::new("x.yaml")).unwrap();
     sa.vendor = "Acme: \"Quoted\" #1, Ltd".into();
     sa.principles[0].statement = "yes".into();
-    sa.principles[0].evidence = vec!["a, b".into(), "[x]".into(), "123".into(), "".into(), "ünï".into()];
+    sa.principles[0].evidence = vec![
+        "a, b".into(),
+        "[x]".into(),
+        "123".into(),
+        "".into(),
+        "ünï".into(),
+    ];
     sa.product_lines = vec!["null".into(), "- dash".into()];
     let back = SelfAssessment::parse(&sa.to_yaml(), Path::new("x.yaml")).unwrap();
     assert_eq!(back, sa);
@@ -38,7 +50,9 @@ const HEAD: &str = "vendor: V\nassessment_date: 2025-09-15\nassessment_scope:\n 
 
 #[test]
 fn unknown_principle_id_is_located() {
-    let e = err(&format!("{HEAD}  - id: 3\n    theme: secure_design\n    statement: s\n    evidence: []\n    status: implemented\n  - id: 15\n    theme: secure_design\n    statement: s\n    evidence: []\n    status: implemented\n"));
+    let e = err(&format!(
+        "{HEAD}  - id: 3\n    theme: secure_design\n    statement: s\n    evidence: []\n    status: implemented\n  - id: 15\n    theme: secure_design\n    statement: s\n    evidence: []\n    status: implemented\n"
+    ));
     assert_eq!(e.location.map(|l| l.0), Some(11), "{e}");
     assert!(e.message.contains("15"), "{e}");
     assert!(e.to_string().starts_with("sa.yaml:11:"), "{e}");
@@ -47,24 +61,42 @@ fn unknown_principle_id_is_located() {
 #[test]
 fn bad_fields_are_located() {
     let p = |body: &str| format!("{HEAD}  - id: 1\n{body}");
-    let e = err(&p("    theme: maintenance\n    statement: s\n    evidence: []\n    status: implemented\n"));
+    let e = err(&p(
+        "    theme: maintenance\n    statement: s\n    evidence: []\n    status: implemented\n",
+    ));
     assert_eq!(e.location.map(|l| l.0), Some(7), "{e}");
     assert!(e.message.contains("secure_design"), "{e}");
-    let e = err(&p("    theme: secure_design\n    statement: s\n    evidence: []\n    status: done\n"));
+    let e = err(&p(
+        "    theme: secure_design\n    statement: s\n    evidence: []\n    status: done\n",
+    ));
     assert_eq!(e.location.map(|l| l.0), Some(10), "{e}");
-    let e = err(&p("    theme: secure_design\n    statement: s\n    colour: red\n    status: implemented\n"));
+    let e = err(&p(
+        "    theme: secure_design\n    statement: s\n    colour: red\n    status: implemented\n",
+    ));
     assert_eq!(e.location.map(|l| l.0), Some(9), "{e}");
     assert!(e.message.contains("colour"), "{e}");
-    let e = err(&(HEAD.replace("2025-09-15", "15/09/2025") + "  - id: 1\n    theme: secure_design\n    statement: s\n    status: partial\n"));
+    let e = err(&(HEAD.replace("2025-09-15", "15/09/2025")
+        + "  - id: 1\n    theme: secure_design\n    statement: s\n    status: partial\n"));
     assert_eq!(e.location.map(|l| l.0), Some(2), "{e}");
     let e = err("vendor: [unclosed\n");
     assert!(e.location.is_some(), "{e}");
-    assert!(!e.message.starts_with("error:") && !e.message.starts_with("line "), "{e}");
+    assert!(
+        !e.message.starts_with("error:") && !e.message.starts_with("line "),
+        "{e}"
+    );
 }
 
 #[test]
 fn hostile_yaml_never_panics() {
-    for s in ["", "\u{0}", "a: &a [*a]", "- - - -", &"[".repeat(5000), "vendor: !!binary AAAA", "? x\n: y"] {
+    for s in [
+        "",
+        "\u{0}",
+        "a: &a [*a]",
+        "- - - -",
+        &"[".repeat(5000),
+        "vendor: !!binary AAAA",
+        "? x\n: y",
+    ] {
         let _ = SelfAssessment::parse(s, Path::new("h.yaml"));
     }
     // Billion laughs: aliases must not blow up memory.

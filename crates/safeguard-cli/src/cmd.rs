@@ -34,13 +34,19 @@ pub struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Assess a repository against all 45 claims and write the report folder.
-    #[command(after_help = "Examples:\n  safeguard assess\n  safeguard assess ../my-service --out /tmp/report\n  safeguard assess --import self-assessment.yaml --strict\n  SOURCE_DATE_EPOCH=1767225600 safeguard assess   reproducible output\n\nWrites assessment.json, self-assessment.yaml, self-assessment.csv, report.md and report.html,\nand appends the evidence to the ledger in PATH/.safeguard/.")]
+    #[command(
+        after_help = "Examples:\n  safeguard assess\n  safeguard assess ../my-service --out /tmp/report\n  safeguard assess --import self-assessment.yaml --strict\n  SOURCE_DATE_EPOCH=1767225600 safeguard assess   reproducible output\n\nWrites assessment.json, self-assessment.yaml, self-assessment.csv, report.md and report.html,\nand appends the evidence to the ledger in PATH/.safeguard/."
+    )]
     Assess(AssessArgs),
     /// List the Code's themes, principles and claims (and the brief's 1-14 numbering).
-    #[command(after_help = "Examples:\n  safeguard catalogue\n  safeguard catalogue --brief\n  safeguard catalogue --format json | jq '.themes[].principles[].claims[].id'")]
+    #[command(
+        after_help = "Examples:\n  safeguard catalogue\n  safeguard catalogue --brief\n  safeguard catalogue --format json | jq '.themes[].principles[].claims[].id'"
+    )]
     Catalogue(CatalogueArgs),
     /// Write a commented safeguard.toml to start from.
-    #[command(after_help = "Examples:\n  safeguard init\n  safeguard init --vendor \"Acme Software Ltd\" --product \"Acme Server\"")]
+    #[command(
+        after_help = "Examples:\n  safeguard init\n  safeguard init --vendor \"Acme Software Ltd\" --product \"Acme Server\""
+    )]
     Init(InitArgs),
     /// Inspect and verify the evidence ledger.
     #[command(subcommand)]
@@ -103,7 +109,9 @@ struct InitArgs {
 #[derive(Subcommand)]
 enum EvidenceCommand {
     /// List the ledger's records.
-    #[command(after_help = "Examples:\n  safeguard evidence list\n  safeguard evidence list --repo ../svc --format json")]
+    #[command(
+        after_help = "Examples:\n  safeguard evidence list\n  safeguard evidence list --repo ../svc --format json"
+    )]
     List {
         #[arg(long, default_value = ".")]
         repo: PathBuf,
@@ -111,14 +119,18 @@ enum EvidenceCommand {
         format: Format,
     },
     /// Show one record, by id, id prefix or sequence number.
-    #[command(after_help = "Examples:\n  safeguard evidence show 3\n  safeguard evidence show sha256:1f2e3d\n  safeguard evidence show 1f2e3d")]
+    #[command(
+        after_help = "Examples:\n  safeguard evidence show 3\n  safeguard evidence show sha256:1f2e3d\n  safeguard evidence show 1f2e3d"
+    )]
     Show {
         id: String,
         #[arg(long, default_value = ".")]
         repo: PathBuf,
     },
     /// Check the ledger: names any record that was edited, removed or reordered (exit 1).
-    #[command(after_help = "Examples:\n  safeguard evidence verify\n  safeguard evidence verify --format json")]
+    #[command(
+        after_help = "Examples:\n  safeguard evidence verify\n  safeguard evidence verify --format json"
+    )]
     Verify {
         #[arg(long, default_value = ".")]
         repo: PathBuf,
@@ -140,8 +152,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 fn now() -> Result<time::OffsetDateTime> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if !v.trim().is_empty() => {
-            let secs: i64 = v.trim().parse().with_context(|| format!("SOURCE_DATE_EPOCH=`{v}` is not a whole number of seconds"))?;
-            time::OffsetDateTime::from_unix_timestamp(secs).with_context(|| format!("SOURCE_DATE_EPOCH=`{v}` is out of range"))
+            let secs: i64 = v.trim().parse().with_context(|| {
+                format!("SOURCE_DATE_EPOCH=`{v}` is not a whole number of seconds")
+            })?;
+            time::OffsetDateTime::from_unix_timestamp(secs)
+                .with_context(|| format!("SOURCE_DATE_EPOCH=`{v}` is out of range"))
         }
         _ => Ok(time::OffsetDateTime::now_utc()),
     }
@@ -150,7 +165,11 @@ fn now() -> Result<time::OffsetDateTime> {
 /// A CI run reference from the environment, when running in a known CI.
 fn ci_run() -> Option<String> {
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    if let (Some(server), Some(repo), Some(id)) = (var("GITHUB_SERVER_URL"), var("GITHUB_REPOSITORY"), var("GITHUB_RUN_ID")) {
+    if let (Some(server), Some(repo), Some(id)) = (
+        var("GITHUB_SERVER_URL"),
+        var("GITHUB_REPOSITORY"),
+        var("GITHUB_RUN_ID"),
+    ) {
         return Some(format!("{server}/{repo}/actions/runs/{id}"));
     }
     var("CI_JOB_URL").or_else(|| var("BUILD_URL"))
@@ -166,7 +185,8 @@ fn assess(args: AssessArgs, quiet: bool) -> Result<ExitCode> {
         record: !args.no_record,
     };
     let a = run::run(&opts, &progress(quiet))?;
-    let written = report::write(&a, &args.out).with_context(|| format!("{}: cannot write the report", args.out.display()))?;
+    let written = report::write(&a, &args.out)
+        .with_context(|| format!("{}: cannot write the report", args.out.display()))?;
     match args.format {
         Format::Json => print!("{}", report::to_json(&a)),
         Format::Table if !quiet => {
@@ -185,9 +205,21 @@ fn assess(args: AssessArgs, quiet: bool) -> Result<ExitCode> {
                 println!("warning: collector {} failed: {}", f.collector, f.message);
             }
             if let Some(l) = &a.ledger {
-                println!("Ledger: {} entries ({} new), head {}.", l.entries, l.appended, &l.head[..16]);
+                println!(
+                    "Ledger: {} entries ({} new), head {}.",
+                    l.entries,
+                    l.appended,
+                    &l.head[..16]
+                );
             }
-            println!("Wrote {}.", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+            println!(
+                "Wrote {}.",
+                written
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
         }
         Format::Table => {}
     }
@@ -199,7 +231,11 @@ fn assess(args: AssessArgs, quiet: bool) -> Result<ExitCode> {
             .map(|c| format!("{} ({})", c.id, c.status.label().to_lowercase()))
             .collect();
         if !short.is_empty() {
-            eprintln!("strict: {} in-scope claims are not met: {}", short.len(), short.join(", "));
+            eprintln!(
+                "strict: {} in-scope claims are not met: {}",
+                short.len(),
+                short.join(", ")
+            );
             return Ok(ExitCode::from(1));
         }
     }
@@ -223,7 +259,20 @@ fn summary_table(a: &Assessment) -> String {
             ]);
         }
     }
-    table(&["ID", "PRINCIPLE", "STATUS", "MET", "PARTIAL", "NOT MET", "MANUAL", "N/A"], &rows, 60)
+    table(
+        &[
+            "ID",
+            "PRINCIPLE",
+            "STATUS",
+            "MET",
+            "PARTIAL",
+            "NOT MET",
+            "MANUAL",
+            "N/A",
+        ],
+        &rows,
+        60,
+    )
 }
 
 fn catalogue_cmd(args: CatalogueArgs) -> Result<ExitCode> {
@@ -238,10 +287,11 @@ fn catalogue_cmd(args: CatalogueArgs) -> Result<ExitCode> {
                     })
                 })
                 .collect();
-            let roles: serde_json::Map<String, serde_json::Value> = safeguard_model::VendorRole::ALL
-                .iter()
-                .map(|r| (r.as_str().to_string(), serde_json::json!(r.themes())))
-                .collect();
+            let roles: serde_json::Map<String, serde_json::Value> =
+                safeguard_model::VendorRole::ALL
+                    .iter()
+                    .map(|r| (r.as_str().to_string(), serde_json::json!(r.themes())))
+                    .collect();
             let doc = serde_json::json!({
                 "themes": catalogue::THEMES,
                 "applicability": roles,
@@ -251,9 +301,19 @@ fn catalogue_cmd(args: CatalogueArgs) -> Result<ExitCode> {
         }
         (Format::Table, false) => {
             let rows: Vec<Vec<String>> = catalogue::claims()
-                .map(|(t, p, c)| vec![c.id.to_string(), t.key.to_string(), p.id.to_string(), c.title.to_string()])
+                .map(|(t, p, c)| {
+                    vec![
+                        c.id.to_string(),
+                        t.key.to_string(),
+                        p.id.to_string(),
+                        c.title.to_string(),
+                    ]
+                })
                 .collect();
-            print!("{}", table(&["CLAIM", "THEME", "PRINCIPLE", "TITLE"], &rows, 90));
+            print!(
+                "{}",
+                table(&["CLAIM", "THEME", "PRINCIPLE", "TITLE"], &rows, 90)
+            );
             println!();
             println!(
                 "{} themes, {} principles, {} claims. Themes by vendor role: {}.",
@@ -271,11 +331,27 @@ fn catalogue_cmd(args: CatalogueArgs) -> Result<ExitCode> {
             let rows: Vec<Vec<String>> = catalogue::BRIEF
                 .iter()
                 .map(|b| {
-                    let refs: Vec<String> = b.official.iter().map(|r| serde_json::to_value(r).map(|v| v.as_str().unwrap_or_default().to_string()).unwrap_or_default()).collect();
-                    vec![b.id.to_string(), b.theme.to_string(), b.topic.to_string(), refs.join(", ")]
+                    let refs: Vec<String> = b
+                        .official
+                        .iter()
+                        .map(|r| {
+                            serde_json::to_value(r)
+                                .map(|v| v.as_str().unwrap_or_default().to_string())
+                                .unwrap_or_default()
+                        })
+                        .collect();
+                    vec![
+                        b.id.to_string(),
+                        b.theme.to_string(),
+                        b.topic.to_string(),
+                        refs.join(", "),
+                    ]
                 })
                 .collect();
-            print!("{}", table(&["BRIEF", "THEME", "TOPIC", "OFFICIAL"], &rows, 80));
+            print!(
+                "{}",
+                table(&["BRIEF", "THEME", "TOPIC", "OFFICIAL"], &rows, 80)
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -288,7 +364,10 @@ fn init(args: InitArgs) -> Result<ExitCode> {
     }
     let path = dir.join(safeguard_config::FILE_NAME);
     if path.exists() && !args.force {
-        bail!("{} already exists; use --force to overwrite it", path.display());
+        bail!(
+            "{} already exists; use --force to overwrite it",
+            path.display()
+        );
     }
     let folder = dir
         .canonicalize()
@@ -302,7 +381,11 @@ fn init(args: InitArgs) -> Result<ExitCode> {
     // The template must always be a valid configuration.
     safeguard_config::parse(&text, &path)?;
     std::fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))?;
-    println!("Wrote {}. Edit it, then run `safeguard assess {}`.", path.display(), dir.display());
+    println!(
+        "Wrote {}. Edit it, then run `safeguard assess {}`.",
+        path.display(),
+        dir.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -328,7 +411,10 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
                 }
                 Format::Table => {
                     if entries.is_empty() {
-                        println!("No evidence recorded in {} yet: run `safeguard assess` first.", ledger.path().display());
+                        println!(
+                            "No evidence recorded in {} yet: run `safeguard assess` first.",
+                            ledger.path().display()
+                        );
                         return Ok(ExitCode::SUCCESS);
                     }
                     let rows: Vec<Vec<String>> = entries
@@ -336,17 +422,32 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
                         .map(|e| {
                             let (kind, collector, at, summary) = e.describe();
                             let id = e.id.strip_prefix("sha256:").unwrap_or(&e.id);
-                            vec![e.seq.to_string(), id[..id.len().min(12)].to_string(), kind.into(), collector.into(), at.into(), summary.into()]
+                            vec![
+                                e.seq.to_string(),
+                                id[..id.len().min(12)].to_string(),
+                                kind.into(),
+                                collector.into(),
+                                at.into(),
+                                summary.into(),
+                            ]
                         })
                         .collect();
-                    print!("{}", table(&["SEQ", "ID", "KIND", "COLLECTOR", "OBSERVED", "SUMMARY"], &rows, 70));
+                    print!(
+                        "{}",
+                        table(
+                            &["SEQ", "ID", "KIND", "COLLECTOR", "OBSERVED", "SUMMARY"],
+                            &rows,
+                            70
+                        )
+                    );
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
         EvidenceCommand::Show { id, repo } => {
             let e = ledger_at(&repo)?.find(&id)?;
-            let v = serde_json::json!({"seq": e.seq, "id": e.id, "hash": e.hash, "record": e.record});
+            let v =
+                serde_json::json!({"seq": e.seq, "id": e.id, "hash": e.hash, "record": e.record});
             println!("{}", serde_json::to_string_pretty(&v)?);
             Ok(ExitCode::SUCCESS)
         }
@@ -354,22 +455,41 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             let ledger = ledger_at(&repo)?;
             let v = ledger.verify()?;
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&serde_json::json!({
-                    "ok": v.ok(), "entries": v.entries, "head": v.head, "problems": v.problems, "notes": v.notes,
-                }))?),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "ok": v.ok(), "entries": v.entries, "head": v.head, "problems": v.problems, "notes": v.notes,
+                    }))?
+                ),
                 Format::Table => {
                     for n in &v.notes {
                         println!("note: {n}");
                     }
                     if v.ok() {
-                        println!("ok: {} entries verified in {}{}", v.entries, ledger.path().display(),
-                            v.head.as_ref().map(|h| format!(", head {}", &h[..16])).unwrap_or_default());
+                        println!(
+                            "ok: {} entries verified in {}{}",
+                            v.entries,
+                            ledger.path().display(),
+                            v.head
+                                .as_ref()
+                                .map(|h| format!(", head {}", &h[..16]))
+                                .unwrap_or_default()
+                        );
                     } else {
-                        println!("FAILED: {} problems in {}:\n{}", v.problems.len(), ledger.path().display(), render_problems(&v.problems));
+                        println!(
+                            "FAILED: {} problems in {}:\n{}",
+                            v.problems.len(),
+                            ledger.path().display(),
+                            render_problems(&v.problems)
+                        );
                     }
                 }
             }
-            Ok(if v.ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if v.ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
     }
 }

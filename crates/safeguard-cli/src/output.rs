@@ -49,9 +49,21 @@ pub fn table(headers: &[&str], rows: &[Vec<String>], max_width: usize) -> String
     };
     let mut out = String::new();
     let line = |cells: Vec<String>| cells.join("  ").trim_end().to_string() + "\n";
-    out.push_str(&line(headers.iter().enumerate().map(|(i, h)| fit(h, widths[i])).collect()));
+    out.push_str(&line(
+        headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| fit(h, widths[i]))
+            .collect(),
+    ));
     for r in rows {
-        out.push_str(&line(r.iter().enumerate().take(cols).map(|(i, c)| fit(c, widths[i])).collect()));
+        out.push_str(&line(
+            r.iter()
+                .enumerate()
+                .take(cols)
+                .map(|(i, c)| fit(c, widths[i]))
+                .collect(),
+        ));
     }
     out
 }

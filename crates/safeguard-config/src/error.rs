@@ -37,7 +37,14 @@ impl std::error::Error for ConfigError {}
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.location {
-            Some(l) => write!(f, "{}:{}:{}: {}", self.path.display(), l.line, l.column, self.message),
+            Some(l) => write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path.display(),
+                l.line,
+                l.column,
+                self.message
+            ),
             None => write!(f, "{}: {}", self.path.display(), self.message),
         }
     }
@@ -45,7 +52,11 @@ impl fmt::Display for ConfigError {
 
 impl ConfigError {
     pub fn io(path: &Path, err: &std::io::Error) -> Self {
-        ConfigError { path: path.to_path_buf(), location: None, message: format!("cannot read: {err}") }
+        ConfigError {
+            path: path.to_path_buf(),
+            location: None,
+            message: format!("cannot read: {err}"),
+        }
     }
 
     pub fn at(path: &Path, text: &str, offset: usize, message: impl Into<String>) -> Self {
@@ -60,7 +71,11 @@ impl ConfigError {
         let message = err.message().trim().to_string();
         match err.span() {
             Some(span) => ConfigError::at(path, text, span.start, message),
-            None => ConfigError { path: path.to_path_buf(), location: None, message },
+            None => ConfigError {
+                path: path.to_path_buf(),
+                location: None,
+                message,
+            },
         }
     }
 }
@@ -72,10 +87,19 @@ mod tests {
     #[test]
     fn offsets_to_lines_and_columns() {
         let text = "a = 1\nbé = 2\n";
-        assert_eq!(Location::of_offset(text, 0), Location { line: 1, column: 1 });
-        assert_eq!(Location::of_offset(text, 6), Location { line: 2, column: 1 });
+        assert_eq!(
+            Location::of_offset(text, 0),
+            Location { line: 1, column: 1 }
+        );
+        assert_eq!(
+            Location::of_offset(text, 6),
+            Location { line: 2, column: 1 }
+        );
         // 'é' is two bytes but one column.
-        assert_eq!(Location::of_offset(text, 9), Location { line: 2, column: 3 });
+        assert_eq!(
+            Location::of_offset(text, 9),
+            Location { line: 2, column: 3 }
+        );
         assert_eq!(Location::of_offset(text, 1000).line, 3);
     }
 }

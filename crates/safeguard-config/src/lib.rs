@@ -10,7 +10,9 @@ mod types;
 
 pub use error::{ConfigError, Location};
 pub use template::template;
-pub use types::{Config, Date, DocumentLocation, ManualEvidence, Product, ProductLine, Sro, Vendor};
+pub use types::{
+    Config, Date, DocumentLocation, ManualEvidence, Product, ProductLine, Sro, Vendor,
+};
 
 use std::path::{Path, PathBuf};
 
@@ -38,7 +40,8 @@ impl Loaded {
 
 /// Parse configuration text. `path` is only used to name the file in errors.
 pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-    let config: Config = toml::from_str(text).map_err(|e| ConfigError::from_toml(path, text, &e))?;
+    let config: Config =
+        toml::from_str(text).map_err(|e| ConfigError::from_toml(path, text, &e))?;
     config.validate(text, path)?;
     Ok(config)
 }
@@ -53,10 +56,14 @@ pub fn load_file(path: &Path) -> Result<Config, ConfigError> {
 pub fn load_from_root(root: &Path) -> Result<Loaded, ConfigError> {
     let path = root.join(FILE_NAME);
     match std::fs::metadata(&path) {
-        Ok(_) => Ok(Loaded { config: load_file(&path)?, path: Some(path) }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Ok(Loaded { config: Config::default(), path: None })
-        }
+        Ok(_) => Ok(Loaded {
+            config: load_file(&path)?,
+            path: Some(path),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Loaded {
+            config: Config::default(),
+            path: None,
+        }),
         Err(e) => Err(ConfigError::io(&path, &e)),
     }
 }

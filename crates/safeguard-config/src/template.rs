@@ -70,8 +70,20 @@ fn toml_string(s: &str) -> String {
 fn ident(s: &str) -> String {
     let mut out: String = s
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
-    out = out.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_string();
-    if out.is_empty() { "product".into() } else { out }
+    out = out
+        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_string();
+    if out.is_empty() {
+        "product".into()
+    } else {
+        out
+    }
 }

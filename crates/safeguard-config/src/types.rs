@@ -102,18 +102,26 @@ impl Config {
     /// Checks that need the whole file: references resolve, ids are unique, dates are ordered,
     /// claim ids exist in the Code.
     pub(crate) fn validate(&self, text: &str, path: &Path) -> Result<(), ConfigError> {
-        let err = |span: std::ops::Range<usize>, msg: String| ConfigError::at(path, text, span.start, msg);
+        let err = |span: std::ops::Range<usize>, msg: String| {
+            ConfigError::at(path, text, span.start, msg)
+        };
 
         let mut lines = BTreeMap::new();
         for l in &self.product_lines {
             if lines.insert(l.id.get_ref().as_str(), ()).is_some() {
-                return Err(err(l.id.span(), format!("duplicate product line id `{}`", l.id.get_ref())));
+                return Err(err(
+                    l.id.span(),
+                    format!("duplicate product line id `{}`", l.id.get_ref()),
+                ));
             }
         }
         let mut products = BTreeMap::new();
         for p in &self.products {
             if products.insert(p.id.get_ref().as_str(), ()).is_some() {
-                return Err(err(p.id.span(), format!("duplicate product id `{}`", p.id.get_ref())));
+                return Err(err(
+                    p.id.span(),
+                    format!("duplicate product id `{}`", p.id.get_ref()),
+                ));
             }
             if let Some(line) = &p.line
                 && !lines.contains_key(line.get_ref().as_str())
@@ -125,7 +133,11 @@ impl Config {
                         "product `{}` names product line `{}`, which is not declared in [[product_lines]] (declared: {})",
                         p.id.get_ref(),
                         line.get_ref(),
-                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
                     ),
                 ));
             }
@@ -133,7 +145,10 @@ impl Config {
         let mut ids = BTreeMap::new();
         for m in &self.manual_evidence {
             if ids.insert(m.id.get_ref().as_str(), ()).is_some() {
-                return Err(err(m.id.span(), format!("duplicate manual evidence id `{}`", m.id.get_ref())));
+                return Err(err(
+                    m.id.span(),
+                    format!("duplicate manual evidence id `{}`", m.id.get_ref()),
+                ));
             }
             if m.expires.get_ref() <= m.reviewed.get_ref() {
                 return Err(err(
@@ -146,7 +161,10 @@ impl Config {
                 ));
             }
             if m.claims.get_ref().is_empty() {
-                return Err(err(m.claims.span(), "`claims` must name at least one claim id, e.g. [\"1.4.1\"]".into()));
+                return Err(err(
+                    m.claims.span(),
+                    "`claims` must name at least one claim id, e.g. [\"1.4.1\"]".into(),
+                ));
             }
             for c in m.claims.get_ref() {
                 if catalogue::claim(*c.get_ref()).is_none() {
@@ -185,7 +203,8 @@ impl<'de> Deserialize<'de> for Ident {
         let s = String::deserialize(d)?;
         let ok = s.len() <= 128
             && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if ok {
             Ok(Ident(s))
         } else {
@@ -204,7 +223,13 @@ pub struct Date(pub time::Date);
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.0;
-        write!(f, "{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            d.year(),
+            u8::from(d.month()),
+            d.day()
+        )
     }
 }
 
@@ -264,12 +289,16 @@ impl<'de> Deserialize<'de> for DocumentLocation {
         let s = String::deserialize(d)?;
         let t = s.trim();
         if t.is_empty() {
-            return Err(serde::de::Error::custom("`document` is empty: give a path relative to safeguard.toml or an https:// URL"));
+            return Err(serde::de::Error::custom(
+                "`document` is empty: give a path relative to safeguard.toml or an https:// URL",
+            ));
         }
         let lower = t.to_ascii_lowercase();
         if lower.starts_with("https://") || lower.starts_with("http://") {
             if t.len() <= "https://".len() || t.contains(char::is_whitespace) {
-                return Err(serde::de::Error::custom(format!("`{t}` is not a valid URL")));
+                return Err(serde::de::Error::custom(format!(
+                    "`{t}` is not a valid URL"
+                )));
             }
             Ok(DocumentLocation::Url(t.to_string()))
         } else if lower.contains("://") {

@@ -52,13 +52,22 @@ fn full_config_parses() {
     assert_eq!(c.vendor.name.as_deref(), Some("Example Software Ltd"));
     assert_eq!(c.vendor.role, VendorRole::Reseller);
     assert_eq!(c.sro.as_ref().unwrap().role, "CTO");
-    assert_eq!(c.products[0].line.as_ref().unwrap().get_ref().as_str(), "acme-enterprise");
+    assert_eq!(
+        c.products[0].line.as_ref().unwrap().get_ref().as_str(),
+        "acme-enterprise"
+    );
     let m = &c.manual_evidence[0];
     assert_eq!(m.document, DocumentLocation::File("docs/tm.pdf".into()));
-    assert_eq!(m.sha256.as_ref().unwrap().0, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_eq!(
+        m.sha256.as_ref().unwrap().0,
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
     assert_eq!(m.expires.get_ref().to_string(), "2026-09-01");
     assert_eq!(m.claims.get_ref().len(), 2);
-    assert!(matches!(c.manual_evidence[1].document, DocumentLocation::Url(_)));
+    assert!(matches!(
+        c.manual_evidence[1].document,
+        DocumentLocation::Url(_)
+    ));
 }
 
 #[test]
@@ -78,7 +87,14 @@ fn template_parses_and_names_the_vendor() {
     let uncommented: String = t
         .lines()
         .map(|l| {
-            if l.starts_with("# [[manual_evidence]]") || (l.starts_with("# ") && l[2..].contains(" = ") && !l.contains("[sro]") && !l.starts_with("# name") && !l.starts_with("# role") && !l.starts_with("# version")) {
+            if l.starts_with("# [[manual_evidence]]")
+                || (l.starts_with("# ")
+                    && l[2..].contains(" = ")
+                    && !l.contains("[sro]")
+                    && !l.starts_with("# name")
+                    && !l.starts_with("# role")
+                    && !l.starts_with("# version"))
+            {
                 l[2..].replace("<64 hex digits>", &"a".repeat(64))
             } else {
                 l.to_string()
@@ -106,7 +122,14 @@ fn bad_values_are_located() {
 
     let base = "[[manual_evidence]]\nid = \"a\"\ndocument = \"x.pdf\"\nowner = \"o\"\nreviewed = 2025-01-01\nexpires = 2026-01-01\n";
     let e = err(&format!("{base}claims = [\"1.2.9\"]\n"));
-    assert_eq!(e.location, Some(Location { line: 7, column: 11 }), "{e}");
+    assert_eq!(
+        e.location,
+        Some(Location {
+            line: 7,
+            column: 11
+        }),
+        "{e}"
+    );
     assert!(e.message.contains("1.2.9"), "{e}");
 
     let e = err(&format!("{base}claims = [\"one\"]\n"));
@@ -119,7 +142,10 @@ fn bad_values_are_located() {
     assert_eq!(e.location.unwrap().line, 8, "{e}");
     assert!(e.message.contains("64 hexadecimal"), "{e}");
 
-    let e = err(&format!("{}claims = [\"1.1.1\"]\n", base.replace("expires = 2026-01-01", "expires = 2024-01-01")));
+    let e = err(&format!(
+        "{}claims = [\"1.1.1\"]\n",
+        base.replace("expires = 2026-01-01", "expires = 2024-01-01")
+    ));
     assert_eq!(e.location.unwrap().line, 6, "{e}");
     assert!(e.message.contains("after"), "{e}");
 
@@ -159,7 +185,15 @@ fn syntax_errors_are_located() {
 
 #[test]
 fn hostile_input_never_panics() {
-    let samples = ["\u{0}", "[[[", "a = \"\\uD800\"", &"[a]\n".repeat(3), "x = 1e99999", "vendor = []", "[vendor]\nname = \"\"\n"];
+    let samples = [
+        "\u{0}",
+        "[[[",
+        "a = \"\\uD800\"",
+        &"[a]\n".repeat(3),
+        "x = 1e99999",
+        "vendor = []",
+        "[vendor]\nname = \"\"\n",
+    ];
     for s in samples {
         let _ = parse(s, p());
     }

@@ -1,1 +1,8 @@
-//! safeguard-disclosure
+//! Safeguard collectors for vulnerability disclosure: security policies (`SECURITY.md` and
+//! friends), RFC 9116 `security.txt` files and vulnerability disclosure policies
+//! ([`SecurityPolicyCollector`]).
+
+mod policy;
+pub mod scan;
+
+pub use policy::SecurityPolicyCollector;

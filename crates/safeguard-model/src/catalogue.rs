@@ -26,8 +26,11 @@ pub enum VendorRole {
 }
 
 impl VendorRole {
-    pub const ALL: [VendorRole; 3] =
-        [VendorRole::DeveloperAndDistributor, VendorRole::Reseller, VendorRole::DeveloperOnly];
+    pub const ALL: [VendorRole; 3] = [
+        VendorRole::DeveloperAndDistributor,
+        VendorRole::Reseller,
+        VendorRole::DeveloperOnly,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -116,9 +119,11 @@ impl BriefPrinciple {
         for r in self.official {
             match *r {
                 OfficialRef::Claim(c) => out.push(c),
-                OfficialRef::Principle(p) => {
-                    out.extend(principle(p).into_iter().flat_map(|p| p.claims.iter().map(|c| c.id)))
-                }
+                OfficialRef::Principle(p) => out.extend(
+                    principle(p)
+                        .into_iter()
+                        .flat_map(|p| p.claims.iter().map(|c| c.id)),
+                ),
             }
         }
         out.sort();
@@ -128,7 +133,10 @@ impl BriefPrinciple {
 }
 
 const fn c(t: u8, p: u8, n: u8, title: &'static str) -> Claim {
-    Claim { id: ClaimId::new(t, p, n), title }
+    Claim {
+        id: ClaimId::new(t, p, n),
+        title,
+    }
 }
 const fn pr(t: u8, p: u8) -> OfficialRef {
     OfficialRef::Principle(PrincipleId::new(t, p))
@@ -149,9 +157,24 @@ pub static THEMES: &[Theme] = &[
                 note: "The framework covers at least threat modelling, secure coding, requirements capture, governance and roles, test strategy, data management and configuration management (for example NIST SSDF, Microsoft SDL, OWASP SDLC, SLSA, S2C2F).",
                 claims: &[
                     c(1, 1, 1, "The development framework in use is documented"),
-                    c(1, 1, 2, "Developers are trained in the framework and its tools"),
-                    c(1, 1, 3, "Development tools are maintained and kept up to date"),
-                    c(1, 1, 4, "Items under configuration control are identified and kept in version control"),
+                    c(
+                        1,
+                        1,
+                        2,
+                        "Developers are trained in the framework and its tools",
+                    ),
+                    c(
+                        1,
+                        1,
+                        3,
+                        "Development tools are maintained and kept up to date",
+                    ),
+                    c(
+                        1,
+                        1,
+                        4,
+                        "Items under configuration control are identified and kept in version control",
+                    ),
                     c(1, 1, 5, "Requirements are captured and recorded"),
                     c(1, 1, 6, "The software is designed around user need"),
                 ],
@@ -161,11 +184,31 @@ pub static THEMES: &[Theme] = &[
                 title: "Know the software's composition and manage third-party component risk across the lifecycle",
                 note: "An SBOM is one acceptable inventory; it includes compilers and build systems, can be shared with customers, and components are checked for known vulnerabilities regularly.",
                 claims: &[
-                    c(1, 2, 1, "Every third-party component is identified and documented"),
-                    c(1, 2, 2, "Integrity of third-party components and their updates is verified"),
-                    c(1, 2, 3, "Each third-party component is tested before first deployment"),
+                    c(
+                        1,
+                        2,
+                        1,
+                        "Every third-party component is identified and documented",
+                    ),
+                    c(
+                        1,
+                        2,
+                        2,
+                        "Integrity of third-party components and their updates is verified",
+                    ),
+                    c(
+                        1,
+                        2,
+                        3,
+                        "Each third-party component is tested before first deployment",
+                    ),
                     c(1, 2, 4, "Updates to third-party components are tested"),
-                    c(1, 2, 5, "A process exists to manage and deploy third-party component updates"),
+                    c(
+                        1,
+                        2,
+                        5,
+                        "A process exists to manage and deploy third-party component updates",
+                    ),
                 ],
             },
             Principle {
@@ -173,8 +216,18 @@ pub static THEMES: &[Theme] = &[
                 title: "Have a clear process for testing software and updates before distribution",
                 note: "At a minimum: static and dynamic analysis, peer review, unit tests, integration tests including fuzzing, and point-in-time assessments such as penetration tests.",
                 claims: &[
-                    c(1, 3, 1, "A test plan covers all requirements and third-party components"),
-                    c(1, 3, 2, "Test execution is automated and repeatable where possible"),
+                    c(
+                        1,
+                        3,
+                        1,
+                        "A test plan covers all requirements and third-party components",
+                    ),
+                    c(
+                        1,
+                        3,
+                        2,
+                        "Test execution is automated and repeatable where possible",
+                    ),
                     c(1, 3, 3, "Defects found in testing are addressed"),
                 ],
             },
@@ -184,10 +237,20 @@ pub static THEMES: &[Theme] = &[
                 note: "",
                 claims: &[
                     c(1, 4, 1, "Threat modelling informed the software's design"),
-                    c(1, 4, 2, "Multi-factor authentication is enforced for privileged users of the software"),
+                    c(
+                        1,
+                        4,
+                        2,
+                        "Multi-factor authentication is enforced for privileged users of the software",
+                    ),
                     c(1, 4, 3, "No default or persistent passwords are used"),
                     c(1, 4, 4, "Input data is validated"),
-                    c(1, 4, 5, "Credentials and sensitive data are stored securely"),
+                    c(
+                        1,
+                        4,
+                        5,
+                        "Credentials and sensitive data are stored securely",
+                    ),
                 ],
             },
         ],
@@ -202,12 +265,27 @@ pub static THEMES: &[Theme] = &[
                 title: "Protect the build environment against unauthorised access",
                 note: "",
                 claims: &[
-                    c(2, 1, 1, "Roles define which data and functions each role may access"),
+                    c(
+                        2,
+                        1,
+                        1,
+                        "Roles define which data and functions each role may access",
+                    ),
                     c(2, 1, 2, "Build environment users re-authenticate regularly"),
-                    c(2, 1, 3, "Build environment credentials are bound to the user's role"),
+                    c(
+                        2,
+                        1,
+                        3,
+                        "Build environment credentials are bound to the user's role",
+                    ),
                     c(2, 1, 4, "Credentials are securely managed and stored"),
                     c(2, 1, 5, "Credentials are multi-factor"),
-                    c(2, 1, 6, "Access to the build environment is reviewed regularly for continued need"),
+                    c(
+                        2,
+                        1,
+                        6,
+                        "Access to the build environment is reviewed regularly for continued need",
+                    ),
                 ],
             },
             Principle {
@@ -215,8 +293,18 @@ pub static THEMES: &[Theme] = &[
                 title: "Control and log changes to the build environment",
                 note: "",
                 claims: &[
-                    c(2, 2, 1, "Access to and changes of the build environment are logged"),
-                    c(2, 2, 2, "Only authorised personnel can change the build environment"),
+                    c(
+                        2,
+                        2,
+                        1,
+                        "Access to and changes of the build environment are logged",
+                    ),
+                    c(
+                        2,
+                        2,
+                        2,
+                        "Only authorised personnel can change the build environment",
+                    ),
                     c(2, 2, 3, "Logs are auditable and kept for an agreed period"),
                     c(2, 2, 4, "Log confidentiality and integrity are protected"),
                 ],
@@ -233,8 +321,18 @@ pub static THEMES: &[Theme] = &[
                 title: "Distribute software securely to customers",
                 note: "Customers can verify integrity and provenance before installing; trusted channels (TLS); code signed through the pipeline; rollback to a known version is possible.",
                 claims: &[
-                    c(3, 1, 1, "Customers can verify the integrity of software and updates in their environment"),
-                    c(3, 1, 2, "Software and updates are distributed over trusted channels"),
+                    c(
+                        3,
+                        1,
+                        1,
+                        "Customers can verify the integrity of software and updates in their environment",
+                    ),
+                    c(
+                        3,
+                        1,
+                        2,
+                        "Software and updates are distributed over trusted channels",
+                    ),
                 ],
             },
             Principle {
@@ -242,8 +340,18 @@ pub static THEMES: &[Theme] = &[
                 title: "Implement and publish an effective vulnerability disclosure process",
                 note: "The NCSC Vulnerability Disclosure Toolkit is the reference; the process is backed by an internal handling policy.",
                 claims: &[
-                    c(3, 2, 1, "A vulnerability disclosure policy and process are published"),
-                    c(3, 2, 2, "The process explains how to report a vulnerability confidentially"),
+                    c(
+                        3,
+                        2,
+                        1,
+                        "A vulnerability disclosure policy and process are published",
+                    ),
+                    c(
+                        3,
+                        2,
+                        2,
+                        "The process explains how to report a vulnerability confidentially",
+                    ),
                 ],
             },
             Principle {
@@ -251,8 +359,18 @@ pub static THEMES: &[Theme] = &[
                 title: "Proactively detect, prioritise and manage vulnerabilities in software components",
                 note: "A security response playbook with roles, tested periodically; discovered vulnerabilities reported to CVE; root-cause analysis.",
                 claims: &[
-                    c(3, 3, 1, "Knowledge of public vulnerabilities is kept current"),
-                    c(3, 3, 2, "A vulnerability management plan assesses and prioritises responses"),
+                    c(
+                        3,
+                        3,
+                        1,
+                        "Knowledge of public vulnerabilities is kept current",
+                    ),
+                    c(
+                        3,
+                        3,
+                        2,
+                        "A vulnerability management plan assesses and prioritises responses",
+                    ),
                 ],
             },
             Principle {
@@ -285,16 +403,36 @@ pub static THEMES: &[Theme] = &[
                 title: "Tell customers the level of support and maintenance provided",
                 note: "",
                 claims: &[
-                    c(4, 1, 1, "End-of-support dates are published for all software components"),
-                    c(4, 1, 2, "Update frequency and how updates are applied are published"),
-                    c(4, 1, 3, "User documentation explains how to apply updates and use the software securely"),
+                    c(
+                        4,
+                        1,
+                        1,
+                        "End-of-support dates are published for all software components",
+                    ),
+                    c(
+                        4,
+                        1,
+                        2,
+                        "Update frequency and how updates are applied are published",
+                    ),
+                    c(
+                        4,
+                        1,
+                        3,
+                        "User documentation explains how to apply updates and use the software securely",
+                    ),
                 ],
             },
             Principle {
                 id: PrincipleId::new(4, 2),
                 title: "Give at least one year's notice before support or maintenance ends",
                 note: "",
-                claims: &[c(4, 2, 1, "Customers get at least one year's notice of end of support")],
+                claims: &[c(
+                    4,
+                    2,
+                    1,
+                    "Customers get at least one year's notice of end of support",
+                )],
             },
             Principle {
                 id: PrincipleId::new(4, 3),
@@ -302,7 +440,12 @@ pub static THEMES: &[Theme] = &[
                 note: "",
                 claims: &[
                     c(4, 3, 1, "An incident support plan is published"),
-                    c(4, 3, 2, "Customers are told about relevant incidents in good time"),
+                    c(
+                        4,
+                        3,
+                        2,
+                        "Customers are told about relevant incidents in good time",
+                    ),
                 ],
             },
         ],
@@ -310,31 +453,105 @@ pub static THEMES: &[Theme] = &[
 ];
 
 pub static BRIEF: &[BriefPrinciple] = &[
-    BriefPrinciple { id: 1, theme: "secure_design", topic: "threat modelling at design and on material change", official: &[cl(1, 4, 1), pr(1, 1)] },
-    BriefPrinciple { id: 2, theme: "secure_design", topic: "secure coding, code review, memory-safe languages", official: &[pr(1, 1), pr(1, 3)] },
-    BriefPrinciple { id: 3, theme: "secure_design", topic: "SBOM generation and third-party component vetting", official: &[pr(1, 2), cl(3, 3, 1)] },
-    BriefPrinciple { id: 4, theme: "secure_design", topic: "source integrity, signed commits, repository access governance", official: &[cl(1, 1, 4), pr(2, 1), pr(2, 2)] },
-    BriefPrinciple { id: 5, theme: "build_environment", topic: "build pipeline integrity, reproducible builds, hardened agents, SLSA provenance", official: &[pr(2, 1), pr(2, 2), cl(3, 1, 1)] },
-    BriefPrinciple { id: 6, theme: "build_environment", topic: "hardware-backed or equivalent secret management with rotation", official: &[cl(1, 4, 5), cl(2, 1, 4)] },
-    BriefPrinciple { id: 7, theme: "build_environment", topic: "signed artefacts with verifiable provenance", official: &[cl(3, 1, 1)] },
-    BriefPrinciple { id: 8, theme: "maintenance", topic: "vulnerability handling policy with defined SLAs", official: &[pr(3, 3), cl(3, 5, 1)] },
-    BriefPrinciple { id: 9, theme: "maintenance", topic: "authenticated, integrity-protected update channels", official: &[cl(3, 1, 1), cl(3, 1, 2), pr(3, 5)] },
-    BriefPrinciple { id: 10, theme: "maintenance", topic: "hardened default configurations", official: &[cl(1, 4, 2), cl(1, 4, 3)] },
-    BriefPrinciple { id: 11, theme: "maintenance", topic: "end-of-support communications", official: &[pr(4, 1), pr(4, 2)] },
-    BriefPrinciple { id: 12, theme: "communication", topic: "published vulnerability disclosure policy (ISO/IEC 29147)", official: &[pr(3, 2)] },
-    BriefPrinciple { id: 13, theme: "communication", topic: "timely security advisories", official: &[pr(3, 4), pr(3, 5)] },
-    BriefPrinciple { id: 14, theme: "communication", topic: "customer-accessible security posture information", official: &[pr(4, 1), pr(4, 3)] },
+    BriefPrinciple {
+        id: 1,
+        theme: "secure_design",
+        topic: "threat modelling at design and on material change",
+        official: &[cl(1, 4, 1), pr(1, 1)],
+    },
+    BriefPrinciple {
+        id: 2,
+        theme: "secure_design",
+        topic: "secure coding, code review, memory-safe languages",
+        official: &[pr(1, 1), pr(1, 3)],
+    },
+    BriefPrinciple {
+        id: 3,
+        theme: "secure_design",
+        topic: "SBOM generation and third-party component vetting",
+        official: &[pr(1, 2), cl(3, 3, 1)],
+    },
+    BriefPrinciple {
+        id: 4,
+        theme: "secure_design",
+        topic: "source integrity, signed commits, repository access governance",
+        official: &[cl(1, 1, 4), pr(2, 1), pr(2, 2)],
+    },
+    BriefPrinciple {
+        id: 5,
+        theme: "build_environment",
+        topic: "build pipeline integrity, reproducible builds, hardened agents, SLSA provenance",
+        official: &[pr(2, 1), pr(2, 2), cl(3, 1, 1)],
+    },
+    BriefPrinciple {
+        id: 6,
+        theme: "build_environment",
+        topic: "hardware-backed or equivalent secret management with rotation",
+        official: &[cl(1, 4, 5), cl(2, 1, 4)],
+    },
+    BriefPrinciple {
+        id: 7,
+        theme: "build_environment",
+        topic: "signed artefacts with verifiable provenance",
+        official: &[cl(3, 1, 1)],
+    },
+    BriefPrinciple {
+        id: 8,
+        theme: "maintenance",
+        topic: "vulnerability handling policy with defined SLAs",
+        official: &[pr(3, 3), cl(3, 5, 1)],
+    },
+    BriefPrinciple {
+        id: 9,
+        theme: "maintenance",
+        topic: "authenticated, integrity-protected update channels",
+        official: &[cl(3, 1, 1), cl(3, 1, 2), pr(3, 5)],
+    },
+    BriefPrinciple {
+        id: 10,
+        theme: "maintenance",
+        topic: "hardened default configurations",
+        official: &[cl(1, 4, 2), cl(1, 4, 3)],
+    },
+    BriefPrinciple {
+        id: 11,
+        theme: "maintenance",
+        topic: "end-of-support communications",
+        official: &[pr(4, 1), pr(4, 2)],
+    },
+    BriefPrinciple {
+        id: 12,
+        theme: "communication",
+        topic: "published vulnerability disclosure policy (ISO/IEC 29147)",
+        official: &[pr(3, 2)],
+    },
+    BriefPrinciple {
+        id: 13,
+        theme: "communication",
+        topic: "timely security advisories",
+        official: &[pr(3, 4), pr(3, 5)],
+    },
+    BriefPrinciple {
+        id: 14,
+        theme: "communication",
+        topic: "customer-accessible security posture information",
+        official: &[pr(4, 1), pr(4, 3)],
+    },
 ];
 
 /// Every claim in catalogue order, with its principle and theme.
 pub fn claims() -> impl Iterator<Item = (&'static Theme, &'static Principle, &'static Claim)> {
     THEMES.iter().flat_map(|t| {
-        t.principles.iter().flat_map(move |p| p.claims.iter().map(move |c| (t, p, c)))
+        t.principles
+            .iter()
+            .flat_map(move |p| p.claims.iter().map(move |c| (t, p, c)))
     })
 }
 
 pub fn principles() -> impl Iterator<Item = (&'static Theme, &'static Principle)> {
-    THEMES.iter().flat_map(|t| t.principles.iter().map(move |p| (t, p)))
+    THEMES
+        .iter()
+        .flat_map(|t| t.principles.iter().map(move |p| (t, p)))
 }
 
 pub fn claim(id: ClaimId) -> Option<&'static Claim> {
@@ -355,7 +572,11 @@ pub fn brief(id: u8) -> Option<&'static BriefPrinciple> {
 
 /// The brief principles (1–14) that cover a claim.
 pub fn brief_for_claim(id: ClaimId) -> Vec<u8> {
-    BRIEF.iter().filter(|b| b.claims().contains(&id)).map(|b| b.id).collect()
+    BRIEF
+        .iter()
+        .filter(|b| b.claims().contains(&id))
+        .map(|b| b.id)
+        .collect()
 }
 
 #[cfg(test)]

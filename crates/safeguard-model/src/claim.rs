@@ -28,11 +28,18 @@ pub struct ClaimIdError {
 
 impl ClaimId {
     pub const fn new(theme: u8, principle: u8, claim: u8) -> Self {
-        Self { theme, principle, claim }
+        Self {
+            theme,
+            principle,
+            claim,
+        }
     }
 
     pub const fn principle_id(self) -> PrincipleId {
-        PrincipleId { theme: self.theme, principle: self.principle }
+        PrincipleId {
+            theme: self.theme,
+            principle: self.principle,
+        }
     }
 }
 
@@ -63,7 +70,9 @@ impl FromStr for ClaimId {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         parse_parts::<3>(s.trim())
             .map(|[t, p, c]| ClaimId::new(t, p, c))
-            .ok_or_else(|| ClaimIdError { input: s.to_string() })
+            .ok_or_else(|| ClaimIdError {
+                input: s.to_string(),
+            })
     }
 }
 
@@ -72,7 +81,9 @@ impl FromStr for PrincipleId {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         parse_parts::<2>(s.trim())
             .map(|[t, p]| PrincipleId::new(t, p))
-            .ok_or_else(|| ClaimIdError { input: s.to_string() })
+            .ok_or_else(|| ClaimIdError {
+                input: s.to_string(),
+            })
     }
 }
 
@@ -121,7 +132,9 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["", "1", "1.2", "1.2.3.4", "a.b.c", "1..2", "0.1.1", "1.2.-1", "100.1.1"] {
+        for bad in [
+            "", "1", "1.2", "1.2.3.4", "a.b.c", "1..2", "0.1.1", "1.2.-1", "100.1.1",
+        ] {
             assert!(bad.parse::<ClaimId>().is_err(), "{bad} should be rejected");
         }
         assert!("1.2".parse::<PrincipleId>().is_ok());

@@ -66,7 +66,11 @@ pub struct CollectError {
 
 impl CollectError {
     pub fn new(collector: &str, message: impl Into<String>) -> Self {
-        Self { collector: collector.to_string(), message: message.into(), path: None }
+        Self {
+            collector: collector.to_string(),
+            message: message.into(),
+            path: None,
+        }
     }
 
     pub fn at(mut self, path: impl Into<PathBuf>) -> Self {

@@ -11,9 +11,9 @@ mod digest;
 mod evidence;
 pub mod facts;
 
+pub use catalogue::VendorRole;
 pub use claim::{ClaimId, ClaimIdError, PrincipleId};
 pub use collector::{CollectContext, CollectError, Collector};
 pub use digest::{Sha256, canonical_json, hex, sha256_bytes};
 pub use evidence::{ArtefactRef, Evidence, Producer, Subject};
-pub use catalogue::VendorRole;
 pub use facts::Facts;

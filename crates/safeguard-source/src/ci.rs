@@ -33,16 +33,31 @@ impl Collector for CiConfigCollector {
         let mut files = Vec::new();
         let mut systems = BTreeSet::new();
         for path in candidate_files(cx) {
-            let Some(system) = ci_system(path) else { continue };
+            let Some(system) = ci_system(path) else {
+                continue;
+            };
             systems.insert(system.to_string());
-            let test_commands =
-                read_text(cx.root, path).map(|t| test_commands(&t)).unwrap_or_default();
-            files.push(CiFile { path: path.to_string(), system: system.to_string(), test_commands });
+            let test_commands = read_text(cx.root, path)
+                .map(|t| test_commands(&t))
+                .unwrap_or_default();
+            files.push(CiFile {
+                path: path.to_string(),
+                system: system.to_string(),
+                test_commands,
+            });
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
-        let facts = CiFacts { systems: systems.into_iter().collect(), files };
+        let facts = CiFacts {
+            systems: systems.into_iter().collect(),
+            files,
+        };
         let summary = summarise(&facts);
-        Ok(vec![cx.evidence(ID, &self.claims(), summary, Facts::CiConfig(facts))])
+        Ok(vec![cx.evidence(
+            ID,
+            &self.claims(),
+            summary,
+            Facts::CiConfig(facts),
+        )])
     }
 }
 
@@ -52,9 +67,16 @@ fn summarise(f: &CiFacts) -> String {
                 Pipelines, CircleCI, Bitbucket Pipelines, Travis CI, Buildkite, Drone and Woodpecker)."
             .to_string();
     }
-    let testing = f.files.iter().filter(|f| !f.test_commands.is_empty()).count();
-    let commands: BTreeSet<&str> =
-        f.files.iter().flat_map(|f| f.test_commands.iter().map(String::as_str)).collect();
+    let testing = f
+        .files
+        .iter()
+        .filter(|f| !f.test_commands.is_empty())
+        .count();
+    let commands: BTreeSet<&str> = f
+        .files
+        .iter()
+        .flat_map(|f| f.test_commands.iter().map(String::as_str))
+        .collect();
     let runs = if commands.is_empty() {
         "none of them runs a recognised test command".to_string()
     } else {
@@ -66,7 +88,11 @@ fn summarise(f: &CiFacts) -> String {
     };
     format!(
         "Found {} ({}); {runs}.",
-        count(f.files.len(), "CI configuration file", "CI configuration files"),
+        count(
+            f.files.len(),
+            "CI configuration file",
+            "CI configuration files"
+        ),
         f.systems.join(", ")
     )
 }
@@ -124,7 +150,11 @@ const INSTALL_VERBS: &[&str] = &["install", "add", "uninstall", "remove", "upgra
 /// The program a word names: its last path segment, without `.exe`/`.cmd`/`.bat`, with
 /// wrapper scripts (`gradlew`, `mvnw`) mapped to their tool.
 fn program(word: &str) -> String {
-    let last = word.rsplit(['/', '\\']).next().unwrap_or(word).to_ascii_lowercase();
+    let last = word
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(word)
+        .to_ascii_lowercase();
     let base = last
         .strip_suffix(".exe")
         .or_else(|| last.strip_suffix(".cmd"))
@@ -188,7 +218,9 @@ fn scan_segment(words: &[&str], found: &mut BTreeSet<String>) {
                 found.insert(norm.to_string());
             }
         }
-        let installing = words[..i].iter().any(|w| INSTALL_VERBS.contains(&w.to_ascii_lowercase().as_str()));
+        let installing = words[..i]
+            .iter()
+            .any(|w| INSTALL_VERBS.contains(&w.to_ascii_lowercase().as_str()));
         if !installing && !word.ends_with(':') {
             for &(p, norm) in RUNNERS {
                 if prog == p {
@@ -219,9 +251,10 @@ fn is_test_script(words: &[&str], i: usize) -> bool {
     let path = word.trim_start_matches("./").to_ascii_lowercase();
     let name = path.rsplit('/').next().unwrap_or(&path);
     let stem = name.split('.').next().unwrap_or(name);
-    let testy = stem.split(['-', '_']).any(|part| part.starts_with("test"))
-        || stem.contains("runtest");
-    let ci_dir = path.starts_with(".ci/") || path.starts_with("ci/") || path.starts_with("scripts/ci");
+    let testy =
+        stem.split(['-', '_']).any(|part| part.starts_with("test")) || stem.contains("runtest");
+    let ci_dir =
+        path.starts_with(".ci/") || path.starts_with("ci/") || path.starts_with("scripts/ci");
     testy || ci_dir
 }
 
@@ -235,7 +268,10 @@ mod tests {
 
     #[test]
     fn recognises_common_invocations() {
-        assert_eq!(cmds("      - run: cargo test --workspace --locked"), ["cargo test"]);
+        assert_eq!(
+            cmds("      - run: cargo test --workspace --locked"),
+            ["cargo test"]
+        );
         assert_eq!(cmds("run: cargo +nightly nextest run"), ["cargo nextest"]);
         assert_eq!(cmds("script:\n  - npm ci && npm test"), ["npm test"]);
         assert_eq!(cmds("run: npm run test:unit"), ["npm test"]);
@@ -252,7 +288,10 @@ mod tests {
         assert_eq!(cmds("run: ctest --output-on-failure"), ["ctest"]);
         assert_eq!(cmds("run: bash .ci/run"), ["script"]);
         assert_eq!(cmds("run: ./scripts/test.sh"), ["script"]);
-        assert_eq!(cmds("run: flutter test && mix test"), ["flutter test", "mix test"]);
+        assert_eq!(
+            cmds("run: flutter test && mix test"),
+            ["flutter test", "mix test"]
+        );
     }
 
     #[test]

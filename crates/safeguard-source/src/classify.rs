@@ -22,11 +22,19 @@ pub struct Rule {
 }
 
 const fn r(pattern: &'static str, category: &'static str) -> Rule {
-    Rule { pattern, category, ci_system: None }
+    Rule {
+        pattern,
+        category,
+        ci_system: None,
+    }
 }
 
 const fn ci(pattern: &'static str, system: &'static str) -> Rule {
-    Rule { pattern, category: CI, ci_system: Some(system) }
+    Rule {
+        pattern,
+        category: CI,
+        ci_system: Some(system),
+    }
 }
 
 #[rustfmt::skip]
@@ -181,7 +189,11 @@ pub fn rule_for(path: &str) -> Option<&'static Rule> {
     }
     let name = file_name(path);
     RULES.iter().find(|rule| {
-        if rule.pattern.contains('/') { glob(rule.pattern, path) } else { glob(rule.pattern, name) }
+        if rule.pattern.contains('/') {
+            glob(rule.pattern, path)
+        } else {
+            glob(rule.pattern, name)
+        }
     })
 }
 

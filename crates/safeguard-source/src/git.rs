@@ -61,7 +61,10 @@ impl Repo {
         root: &Path,
         program: impl AsRef<OsStr>,
     ) -> Result<Option<Repo>, GitError> {
-        let repo = Repo { root: root.to_path_buf(), program: program.as_ref().to_os_string() };
+        let repo = Repo {
+            root: root.to_path_buf(),
+            program: program.as_ref().to_os_string(),
+        };
         let out = match repo.run_raw(&["rev-parse", "--is-inside-work-tree"]) {
             Ok(out) => out,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -78,7 +81,9 @@ impl Repo {
         }
         let stderr = String::from_utf8_lossy(&out.stderr);
         if stderr.contains("dubious ownership") || stderr.contains("safe.directory") {
-            return Err(GitError::DubiousOwnership { root: root.to_path_buf() });
+            return Err(GitError::DubiousOwnership {
+                root: root.to_path_buf(),
+            });
         }
         Ok(None)
     }
@@ -174,7 +179,10 @@ impl Repo {
 
     /// Whether the repository is a shallow clone.
     pub fn is_shallow(&self) -> Result<bool, GitError> {
-        Ok(self.query(&["rev-parse", "--is-shallow-repository"])?.as_deref() == Some("true"))
+        Ok(self
+            .query(&["rev-parse", "--is-shallow-repository"])?
+            .as_deref()
+            == Some("true"))
     }
 
     /// Files in the index under the root (sorted, deduplicated).
@@ -223,7 +231,9 @@ impl Repo {
             let mut args: Vec<&str> = vec!["log", "-1", "--format=%H%x00%ct", "HEAD", "--"];
             args.extend(chunk.iter().map(String::as_str));
             let out = self.run(&args)?;
-            let Some(found) = parse_change(&out) else { continue };
+            let Some(found) = parse_change(&out) else {
+                continue;
+            };
             best = Some(match best {
                 None => found,
                 Some(cur) => {
@@ -267,7 +277,10 @@ impl Repo {
 }
 
 fn failed<S: AsRef<OsStr>>(args: &[S], out: &Output) -> GitError {
-    let args = args.iter().map(|a| a.as_ref().to_string_lossy().into_owned()).collect::<Vec<_>>();
+    let args = args
+        .iter()
+        .map(|a| a.as_ref().to_string_lossy().into_owned())
+        .collect::<Vec<_>>();
     let mut shown = args.join(" ");
     if shown.len() > 200 {
         let mut cut = 200;
@@ -286,13 +299,20 @@ fn failed<S: AsRef<OsStr>>(args: &[S], out: &Output) -> GitError {
 /// Look for `.git` (a directory or a `gitdir:` file) in `root` and its ancestors.
 fn find_git_dir(root: &Path) -> Option<PathBuf> {
     let start = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    start.ancestors().map(|dir| dir.join(".git")).find(|candidate| candidate.exists())
+    start
+        .ancestors()
+        .map(|dir| dir.join(".git"))
+        .find(|candidate| candidate.exists())
 }
 
 fn split_nul(bytes: &[u8]) -> Vec<String> {
     bytes
         .split(|&b| b == 0)
-        .map(|p| String::from_utf8_lossy(p).trim_matches(['\n', '\r']).to_string())
+        .map(|p| {
+            String::from_utf8_lossy(p)
+                .trim_matches(['\n', '\r'])
+                .to_string()
+        })
         .filter(|p| !p.is_empty())
         .collect()
 }
@@ -307,7 +327,11 @@ fn parse_change(out: &[u8]) -> Option<Change> {
     let text = String::from_utf8_lossy(out);
     let (commit, secs) = text.trim().split_once('\0')?;
     let unix: i64 = secs.trim().parse().ok()?;
-    Some(Change { commit: commit.trim().to_string(), time: rfc3339(unix), unix })
+    Some(Change {
+        commit: commit.trim().to_string(),
+        time: rfc3339(unix),
+        unix,
+    })
 }
 
 /// RFC 3339 UTC for a Unix time (falls back to the epoch for out-of-range values).
@@ -325,7 +349,10 @@ mod tests {
 
     #[test]
     fn splits_nul_lists() {
-        assert_eq!(split_nul(b"a b\0\nc\0\0"), vec!["a b".to_string(), "c".to_string()]);
+        assert_eq!(
+            split_nul(b"a b\0\nc\0\0"),
+            vec!["a b".to_string(), "c".to_string()]
+        );
         assert!(split_nul(b"").is_empty());
     }
 
@@ -342,10 +369,17 @@ mod tests {
     fn missing_git_with_dot_git_is_a_typed_error() {
         let dir = tempfile::tempdir().unwrap();
         let no_git = "/nonexistent/safeguard-no-git";
-        assert!(Repo::open_with_program(dir.path(), no_git).unwrap().is_none());
+        assert!(
+            Repo::open_with_program(dir.path(), no_git)
+                .unwrap()
+                .is_none()
+        );
         std::fs::create_dir_all(dir.path().join(".git")).unwrap();
         let err = Repo::open_with_program(dir.path(), no_git).unwrap_err();
         assert!(matches!(err, GitError::NotInstalled { .. }), "{err:?}");
-        assert!(err.to_string().starts_with("git is required to read version-control evidence"));
+        assert!(
+            err.to_string()
+                .starts_with("git is required to read version-control evidence")
+        );
     }
 }

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use safeguard_model::facts::{LanguageTests, TestFacts};
 use safeguard_model::{ClaimId, CollectContext, CollectError, Collector, Evidence, Facts};
 
-use crate::util::{candidate_files, count, dirs, extension, file_name, in_dependency_dir, read_text};
+use crate::util::{
+    candidate_files, count, dirs, extension, file_name, in_dependency_dir, read_text,
+};
 
 const ID: &str = "test-suites";
 const SAMPLE: usize = 10;
@@ -28,10 +30,17 @@ impl Collector for TestSuitesCollector {
     }
 
     fn collect(&self, cx: &CollectContext<'_>) -> Result<Vec<Evidence>, CollectError> {
-        let files: Vec<&str> = candidate_files(cx).filter(|f| !in_dependency_dir(f)).collect();
+        let files: Vec<&str> = candidate_files(cx)
+            .filter(|f| !in_dependency_dir(f))
+            .collect();
         let facts = scan(cx, &files);
         let summary = summarise(&facts, files.len());
-        Ok(vec![cx.evidence(ID, &self.claims(), summary, Facts::TestSuites(facts))])
+        Ok(vec![cx.evidence(
+            ID,
+            &self.claims(),
+            summary,
+            Facts::TestSuites(facts),
+        )])
     }
 }
 
@@ -49,10 +58,18 @@ struct Scan {
 
 impl Scan {
     fn file(&mut self, lang: &'static str, path: &str) {
-        self.langs.entry(lang).or_default().files.insert(path.to_string());
+        self.langs
+            .entry(lang)
+            .or_default()
+            .files
+            .insert(path.to_string());
     }
     fn framework(&mut self, lang: &'static str, framework: &'static str) {
-        self.langs.entry(lang).or_default().frameworks.insert(framework);
+        self.langs
+            .entry(lang)
+            .or_default()
+            .frameworks
+            .insert(framework);
     }
 }
 
@@ -70,6 +87,13 @@ const JS_FRAMEWORKS: &[(&str, &str)] = &[
     ("@playwright/test", "playwright"),
     ("cypress", "cypress"),
 ];
+
+/// Whether any line, leading whitespace removed, starts with one of `prefixes`.
+fn line_starts(text: &str, prefixes: &[&str]) -> bool {
+    text.lines()
+        .map(str::trim_start)
+        .any(|l| prefixes.iter().any(|p| l.starts_with(p)))
+}
 
 fn has_dir(path: &str, names: &[&str]) -> bool {
     dirs(path).any(|d| names.iter().any(|n| d.eq_ignore_ascii_case(n)))
@@ -91,13 +115,22 @@ fn scan(cx: &CollectContext<'_>, files: &[&str]) -> TestFacts {
                     continue;
                 }
                 let text = read(path);
-                if text.contains("fuzz_target!") || text.contains("LLVMFuzzerTestOneInput") {
+                if line_starts(&text, &["fuzz_target!(", "libfuzzer_sys::fuzz_target!("])
+                    || text.contains("fn LLVMFuzzerTestOneInput")
+                {
                     s.fuzz.insert(path.to_string());
                 }
                 let in_tests = has_dir(path, &["tests"]);
-                let marked = ["#[test]", "#[cfg(test)]", "#[tokio::test", "#[rstest", "#[test_case", "proptest!"]
-                    .iter()
-                    .any(|m| text.contains(m));
+                let marked = [
+                    "#[test]",
+                    "#[cfg(test)]",
+                    "#[tokio::test",
+                    "#[rstest",
+                    "#[test_case",
+                    "proptest!",
+                ]
+                .iter()
+                .any(|m| line_starts(&text, &[m]));
                 if in_tests || marked {
                     s.file("rust", path);
                     s.framework("rust", "cargo-test");
@@ -105,7 +138,7 @@ fn scan(cx: &CollectContext<'_>, files: &[&str]) -> TestFacts {
             }
             "py" => {
                 let text = read(path);
-                if text.contains("import atheris") {
+                if line_starts(&text, &["import atheris", "from atheris"]) {
                     s.fuzz.insert(path.to_string());
                 }
                 let is_test = lower.starts_with("test_")
@@ -114,10 +147,12 @@ fn scan(cx: &CollectContext<'_>, files: &[&str]) -> TestFacts {
                     || lower == "tests.py";
                 if is_test {
                     s.file("python", path);
-                    if lower == "conftest.py" || text.contains("import pytest") {
+                    if lower == "conftest.py"
+                        || line_starts(&text, &["import pytest", "from pytest"])
+                    {
                         s.framework("python", "pytest");
                     }
-                    if text.contains("import unittest") || text.contains("from unittest") {
+                    if line_starts(&text, &["import unittest", "from unittest"]) {
                         s.framework("python", "unittest");
                     }
                 }
@@ -134,10 +169,16 @@ fn scan(cx: &CollectContext<'_>, files: &[&str]) -> TestFacts {
                 }
             }
             e if JS_EXTS.contains(&e) || TS_EXTS.contains(&e) => {
-                let lang = if TS_EXTS.contains(&e) { "typescript" } else { "javascript" };
+                let lang = if TS_EXTS.contains(&e) {
+                    "typescript"
+                } else {
+                    "javascript"
+                };
                 let stem_parts: Vec<&str> = lower.split('.').collect();
                 let marked = stem_parts.len() >= 3
-                    && stem_parts[1..stem_parts.len() - 1].iter().any(|p| *p == "test" || *p == "spec");
+                    && stem_parts[1..stem_parts.len() - 1]
+                        .iter()
+                        .any(|p| *p == "test" || *p == "spec");
                 if marked || has_dir(path, &["__tests__"]) {
                     s.file(lang, path);
                 }
@@ -145,7 +186,7 @@ fn scan(cx: &CollectContext<'_>, files: &[&str]) -> TestFacts {
             "java" | "kt" => {
                 let lang = if ext == "java" { "java" } else { "kotlin" };
                 let text = read(path);
-                if text.contains("com.code_intelligence.jazzer") || text.contains("@FuzzTest") {
+                if line_starts(&text, &["import com.code_intelligence.jazzer", "@FuzzTest"]) {
                     s.fuzz.insert(path.to_string());
                 }
                 if path.contains("src/test/") || path.contains("src/androidTest/") {
@@ -210,19 +251,18 @@ fn scan(cx: &CollectContext<'_>, files: &[&str]) -> TestFacts {
                     s.file("php", path);
                 }
             }
-            "swift" => {
+            "swift"
                 if name.ends_with("Tests.swift")
                     || name.ends_with("Test.swift")
-                    || dirs(path).any(|d| d.ends_with("Tests"))
-                {
-                    s.file("swift", path);
-                    let text = read(path);
-                    if text.contains("import XCTest") {
-                        s.framework("swift", "xctest");
-                    }
-                    if text.contains("import Testing") {
-                        s.framework("swift", "swift-testing");
-                    }
+                    || dirs(path).any(|d| d.ends_with("Tests")) =>
+            {
+                s.file("swift", path);
+                let text = read(path);
+                if line_starts(&text, &["import XCTest"]) {
+                    s.framework("swift", "xctest");
+                }
+                if line_starts(&text, &["import Testing"]) {
+                    s.framework("swift", "swift-testing");
                 }
             }
             "exs" if lower.ends_with("_test.exs") => {
@@ -241,7 +281,10 @@ fn scan(cx: &CollectContext<'_>, files: &[&str]) -> TestFacts {
             e if C_EXTS.contains(&e) => {
                 let stem = lower.rsplit_once('.').map(|(s, _)| s).unwrap_or(&lower);
                 let text = read(path);
-                if stem.ends_with("_fuzzer") || stem.ends_with("_fuzz") || text.contains("LLVMFuzzerTestOneInput") {
+                if stem.ends_with("_fuzzer")
+                    || stem.ends_with("_fuzz")
+                    || text.contains("int LLVMFuzzerTestOneInput(")
+                {
                     s.fuzz.insert(path.to_string());
                     continue;
                 }
@@ -267,23 +310,32 @@ fn scan(cx: &CollectContext<'_>, files: &[&str]) -> TestFacts {
             "pytest.ini" => s.framework("python", "pytest"),
             "pyproject.toml" | "setup.cfg" | "tox.ini" => {
                 let text = read(path);
-                if text.contains("[tool.pytest") || text.contains("[tool:pytest") || text.contains("[pytest]") {
+                if text.contains("[tool.pytest")
+                    || text.contains("[tool:pytest")
+                    || text.contains("[pytest]")
+                {
                     s.framework("python", "pytest");
                 }
             }
             "cmakelists.txt" => {
                 let text = read(path).to_ascii_lowercase();
-                if text.contains("add_test(") || text.contains("enable_testing(") || text.contains("gtest_discover_tests(") {
+                if text.contains("add_test(")
+                    || text.contains("enable_testing(")
+                    || text.contains("gtest_discover_tests(")
+                {
                     s.framework("c-cpp", "ctest");
                 }
             }
-            "phpunit.xml" | "phpunit.xml.dist" | "phpunit.dist.xml" => s.framework("php", "phpunit"),
+            "phpunit.xml" | "phpunit.xml.dist" | "phpunit.dist.xml" => {
+                s.framework("php", "phpunit")
+            }
             ".rspec" => s.framework("ruby", "rspec"),
             "package.json" => js_frameworks.extend(package_json_frameworks(&read(path))),
             _ => {
                 for (pkg, fw) in JS_FRAMEWORKS {
                     if !pkg.starts_with('@')
-                        && (lower.starts_with(&format!("{pkg}.config.")) || lower.starts_with(&format!(".{pkg}rc")))
+                        && (lower.starts_with(&format!("{pkg}.config."))
+                            || lower.starts_with(&format!(".{pkg}rc")))
                     {
                         js_frameworks.insert(fw);
                     }
@@ -299,7 +351,10 @@ fn scan(cx: &CollectContext<'_>, files: &[&str]) -> TestFacts {
     }
 
     // PHP: phpunit is the default runner for `*Test.php` files.
-    if s.langs.get("php").is_some_and(|l| !l.files.is_empty() && l.frameworks.is_empty()) {
+    if s.langs
+        .get("php")
+        .is_some_and(|l| !l.files.is_empty() && l.frameworks.is_empty())
+    {
         s.framework("php", "phpunit");
     }
     // JavaScript frameworks apply to whichever of JavaScript and TypeScript has tests.
@@ -308,7 +363,11 @@ fn scan(cx: &CollectContext<'_>, files: &[&str]) -> TestFacts {
             .into_iter()
             .filter(|l| s.langs.get(l).is_some_and(|l| !l.files.is_empty()))
             .collect();
-        let targets = if targets.is_empty() { vec!["javascript"] } else { targets };
+        let targets = if targets.is_empty() {
+            vec!["javascript"]
+        } else {
+            targets
+        };
         for lang in targets {
             for fw in &js_frameworks {
                 s.framework(lang, fw);
@@ -327,7 +386,10 @@ fn scan(cx: &CollectContext<'_>, files: &[&str]) -> TestFacts {
             sample: l.files.iter().take(SAMPLE).cloned().collect(),
         })
         .collect();
-    TestFacts { languages, fuzz_targets: s.fuzz.into_iter().collect() }
+    TestFacts {
+        languages,
+        fuzz_targets: s.fuzz.into_iter().collect(),
+    }
 }
 
 /// Test frameworks named in a `package.json`: dependencies, devDependencies, or a top-level
@@ -339,7 +401,9 @@ fn package_json_frameworks(text: &str) -> Vec<&'static str> {
     let mut out = Vec::new();
     for (pkg, fw) in JS_FRAMEWORKS {
         let in_deps = ["dependencies", "devDependencies"].iter().any(|section| {
-            doc.get(*section).and_then(|d| d.as_object()).is_some_and(|d| d.contains_key(*pkg))
+            doc.get(*section)
+                .and_then(|d| d.as_object())
+                .is_some_and(|d| d.contains_key(*pkg))
         });
         if in_deps || doc.contains_key(*pkg) {
             out.push(*fw);
@@ -364,7 +428,12 @@ fn summarise(f: &TestFacts, examined: usize) -> String {
             if l.frameworks.is_empty() {
                 format!("{} {}", l.language, l.test_files)
             } else {
-                format!("{} {} ({})", l.language, l.test_files, l.frameworks.join(", "))
+                format!(
+                    "{} {} ({})",
+                    l.language,
+                    l.test_files,
+                    l.frameworks.join(", ")
+                )
             }
         })
         .collect();
@@ -383,7 +452,10 @@ mod tests {
     #[test]
     fn package_json_names_frameworks() {
         let json = r#"{"devDependencies": {"vitest": "1", "@playwright/test": "1"}, "jest": {}}"#;
-        assert_eq!(package_json_frameworks(json), ["jest", "vitest", "playwright"]);
+        assert_eq!(
+            package_json_frameworks(json),
+            ["jest", "vitest", "playwright"]
+        );
         assert!(package_json_frameworks("not json").is_empty());
     }
 }

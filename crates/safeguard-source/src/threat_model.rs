@@ -6,7 +6,9 @@ use safeguard_model::{ClaimId, CollectContext, CollectError, Collector, Evidence
 
 use crate::classify::{CONTAINER, INFRASTRUCTURE, config_category};
 use crate::git::{GitError, Repo};
-use crate::util::{candidate_files, count, dirs, extension, file_name, in_dependency_dir, read_text, short};
+use crate::util::{
+    candidate_files, count, dirs, extension, file_name, in_dependency_dir, read_text, short,
+};
 
 const ID: &str = "threat-model";
 const ARCH_SAMPLE: usize = 20;
@@ -56,7 +58,12 @@ impl Collector for ThreatModelCollector {
             Err(e) => History::Unreadable(e),
         };
         let summary = summarise(&facts, &history);
-        Ok(vec![cx.evidence(ID, &self.claims(), summary, Facts::ThreatModel(facts))])
+        Ok(vec![cx.evidence(
+            ID,
+            &self.claims(),
+            summary,
+            Facts::ThreatModel(facts),
+        )])
     }
 }
 
@@ -66,10 +73,17 @@ enum History {
     Unreadable(GitError),
 }
 
-fn history(repo: &Repo, architecture: &[String], facts: &mut ThreatModelFacts) -> Result<(), GitError> {
+fn history(
+    repo: &Repo,
+    architecture: &[String],
+    facts: &mut ThreatModelFacts,
+) -> Result<(), GitError> {
     facts.last_threat_model_change = repo.last_change(&facts.documents)?;
     facts.last_architecture_change = repo.last_change(architecture)?;
-    if let (Some(tm), Some(_)) = (&facts.last_threat_model_change, &facts.last_architecture_change) {
+    if let (Some(tm), Some(_)) = (
+        &facts.last_threat_model_change,
+        &facts.last_architecture_change,
+    ) {
         let changed: Vec<String> = repo
             .changed_since(&tm.commit, architecture)?
             .into_iter()
@@ -84,11 +98,16 @@ fn history(repo: &Repo, architecture: &[String], facts: &mut ThreatModelFacts) -
 /// Extensions a threat-model document (or diagram, or tool model) may have.
 const DOC_EXTS: &[&str] = &[
     "", "md", "markdown", "mdx", "rst", "adoc", "asciidoc", "txt", "pdf", "doc", "docx", "odt",
-    "html", "htm", "json", "yaml", "yml", "xml", "tm7", "drawio", "puml", "plantuml", "mmd",
-    "png", "svg", "jpg", "jpeg", "vsdx", "xlsx", "csv",
+    "html", "htm", "json", "yaml", "yml", "xml", "tm7", "drawio", "puml", "plantuml", "mmd", "png",
+    "svg", "jpg", "jpeg", "vsdx", "xlsx", "csv",
 ];
 
-const THREAT_MODEL_MARKERS: &[&str] = &["threat-model", "threat_model", "threatmodel", "threat model"];
+const THREAT_MODEL_MARKERS: &[&str] = &[
+    "threat-model",
+    "threat_model",
+    "threatmodel",
+    "threat model",
+];
 
 /// Whether `path` is a threat-model document. `read` is only called for Python files (pytm).
 pub fn is_threat_model_doc(path: &str, read: impl FnOnce() -> Option<String>) -> bool {
@@ -99,7 +118,11 @@ pub fn is_threat_model_doc(path: &str, read: impl FnOnce() -> Option<String>) ->
         return true;
     }
     if ext == "py" {
-        return read().is_some_and(|t| t.contains("from pytm") || t.contains("import pytm"));
+        return read().is_some_and(|t| {
+            t.lines()
+                .map(str::trim_start)
+                .any(|l| l.starts_with("from pytm") || l.starts_with("import pytm"))
+        });
     }
     if !DOC_EXTS.contains(&ext.as_str()) {
         return false;
@@ -107,7 +130,10 @@ pub fn is_threat_model_doc(path: &str, read: impl FnOnce() -> Option<String>) ->
     if THREAT_MODEL_MARKERS.iter().any(|m| lower.contains(m)) {
         return true;
     }
-    if matches!(name, "threats.md" | "threats.rst" | "threats.adoc" | "threats.txt") {
+    if matches!(
+        name,
+        "threats.md" | "threats.rst" | "threats.adoc" | "threats.txt"
+    ) {
         return true;
     }
     if lower.starts_with("docs/security/threat") {
@@ -118,9 +144,19 @@ pub fn is_threat_model_doc(path: &str, read: impl FnOnce() -> Option<String>) ->
 }
 
 const ARCH_DIRS: &[&str] = &["architecture", "adr", "adrs", "decisions"];
-const DEPLOY_DIRS: &[&str] = &["k8s", "kubernetes", "deploy", "deployment", "deployments", "helm", "charts"];
-const ARCH_DOC_EXTS: &[&str] =
-    &["md", "markdown", "rst", "adoc", "asciidoc", "txt", "pdf", "png", "svg", "drawio", "puml", "mmd"];
+const DEPLOY_DIRS: &[&str] = &[
+    "k8s",
+    "kubernetes",
+    "deploy",
+    "deployment",
+    "deployments",
+    "helm",
+    "charts",
+];
+const ARCH_DOC_EXTS: &[&str] = &[
+    "md", "markdown", "rst", "adoc", "asciidoc", "txt", "pdf", "png", "svg", "drawio", "puml",
+    "mmd",
+];
 
 /// Whether `path` describes the architecture: design records, interface definitions,
 /// container, deployment and infrastructure definitions.
@@ -134,7 +170,10 @@ pub fn is_architecture_file(path: &str) -> bool {
     if dirs(&lower).any(|d| ARCH_DIRS.contains(&d)) && ARCH_DOC_EXTS.contains(&ext.as_str()) {
         return true;
     }
-    if matches!(ext.as_str(), "proto" | "graphql" | "graphqls" | "gql" | "tf" | "bicep") {
+    if matches!(
+        ext.as_str(),
+        "proto" | "graphql" | "graphqls" | "gql" | "tf" | "bicep"
+    ) {
         return true;
     }
     if (name.starts_with("openapi") || name.starts_with("swagger"))
@@ -149,19 +188,36 @@ pub fn is_architecture_file(path: &str) -> bool {
 }
 
 fn when(c: &Change) -> String {
-    format!("commit {}, {}", short(&c.commit), c.time.get(..10).unwrap_or(&c.time))
+    format!(
+        "commit {}, {}",
+        short(&c.commit),
+        c.time.get(..10).unwrap_or(&c.time)
+    )
 }
 
 fn summarise(f: &ThreatModelFacts, history: &History) -> String {
-    let arch = count(f.architecture_files as usize, "architecture-relevant file", "architecture-relevant files");
+    let arch = count(
+        f.architecture_files as usize,
+        "architecture-relevant file",
+        "architecture-relevant files",
+    );
     if f.documents.is_empty() {
         return format!("No threat-model document found; {arch} found.");
     }
     let found = format!(
         "Found {} and {arch}",
-        count(f.documents.len(), "threat-model document", "threat-model documents")
+        count(
+            f.documents.len(),
+            "threat-model document",
+            "threat-model documents"
+        )
     );
-    let tail = match (history, &f.last_threat_model_change, &f.last_architecture_change, f.stale) {
+    let tail = match (
+        history,
+        &f.last_threat_model_change,
+        &f.last_architecture_change,
+        f.stale,
+    ) {
         (History::NoRepo, ..) => {
             "freshness was not checked because the tree is not under version control".to_string()
         }
@@ -176,7 +232,11 @@ fn summarise(f: &ThreatModelFacts, history: &History) -> String {
         (History::Read, Some(tm), Some(_), Some(true)) => format!(
             "the threat model was last revised in {} and {} changed in later commits, so it may be stale",
             when(tm),
-            count(f.changed_since_threat_model.len(), "architecture-relevant file has", "architecture-relevant files have")
+            count(
+                f.changed_since_threat_model.len(),
+                "architecture-relevant file has",
+                "architecture-relevant files have"
+            )
         ),
         (History::Read, Some(tm), Some(_), _) => format!(
             "the threat model was last revised in {}, and no architecture-relevant file changed after it",
@@ -204,10 +264,17 @@ mod tests {
         ] {
             assert!(is_threat_model_doc(p, none), "{p}");
         }
-        for p in ["src/threat_model.rs", "README.md", "package.json", "docs/threat.png"] {
+        for p in [
+            "src/threat_model.rs",
+            "README.md",
+            "package.json",
+            "docs/threat.png",
+        ] {
             assert!(!is_threat_model_doc(p, none), "{p}");
         }
-        assert!(is_threat_model_doc("tm/model.py", || Some("from pytm import TM".into())));
+        assert!(is_threat_model_doc("tm/model.py", || Some(
+            "from pytm import TM".into()
+        )));
         assert!(!is_threat_model_doc("app.py", || Some("import os".into())));
     }
 
@@ -228,7 +295,12 @@ mod tests {
         ] {
             assert!(is_architecture_file(p), "{p}");
         }
-        for p in ["src/architecture/mod.rs", "README.md", "config.yaml", "Cargo.toml"] {
+        for p in [
+            "src/architecture/mod.rs",
+            "README.md",
+            "config.yaml",
+            "Cargo.toml",
+        ] {
             assert!(!is_architecture_file(p), "{p}");
         }
     }

@@ -10,7 +10,13 @@ use safeguard_model::CollectContext;
 pub const MAX_READ: u64 = 1024 * 1024;
 
 /// Directories whose contents are never the assessed software's own (dependencies).
-const SKIPPED_DIRS: &[&str] = &["node_modules", "bower_components", "vendor", "third_party", "third-party"];
+const SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    "bower_components",
+    "vendor",
+    "third_party",
+    "third-party",
+];
 
 /// Read up to [`MAX_READ`] bytes of `root/rel` as text (lossy UTF-8). `None` for anything that
 /// is not a regular file, cannot be read, or looks binary (a NUL byte in the first 8 KiB).
@@ -21,7 +27,11 @@ pub fn read_text(root: &Path, rel: &str) -> Option<String> {
         return None;
     }
     let mut buf = Vec::new();
-    File::open(&path).ok()?.take(MAX_READ).read_to_end(&mut buf).ok()?;
+    File::open(&path)
+        .ok()?
+        .take(MAX_READ)
+        .read_to_end(&mut buf)
+        .ok()?;
     if buf[..buf.len().min(8192)].contains(&0) {
         return None;
     }
@@ -30,7 +40,10 @@ pub fn read_text(root: &Path, rel: &str) -> Option<String> {
 
 /// The files a collector should look at: `cx.files` without Safeguard's own paths.
 pub fn candidate_files<'a>(cx: &'a CollectContext<'_>) -> impl Iterator<Item = &'a str> + 'a {
-    cx.files.iter().map(String::as_str).filter(move |f| !cx.is_excluded(f))
+    cx.files
+        .iter()
+        .map(String::as_str)
+        .filter(move |f| !cx.is_excluded(f))
 }
 
 /// True when a path lies in a dependency directory (`node_modules/`, `vendor/`, …).
@@ -89,7 +102,11 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 /// Words in `text`: runs of characters that are not whitespace or shell/markup punctuation.
 pub fn words(text: &str) -> Vec<&str> {
     text.split(|c: char| {
-        c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '(' | ')' | '[' | ']' | '{' | '}' | ',' | '=')
+        c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '\'' | '`' | '(' | ')' | '[' | ']' | '{' | '}' | ',' | '='
+            )
     })
     .filter(|w| !w.is_empty())
     .collect()
@@ -97,7 +114,11 @@ pub fn words(text: &str) -> Vec<&str> {
 
 /// `1 file`, `2 files`.
 pub fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 /// The first 12 characters of a commit id.
@@ -113,7 +134,10 @@ mod tests {
     fn glob_matches_within_a_segment() {
         assert!(glob(".github/workflows/*.yml", ".github/workflows/ci.yml"));
         assert!(glob(".github/workflows/*.yml", ".GitHub/Workflows/CI.YML"));
-        assert!(!glob(".github/workflows/*.yml", ".github/workflows/sub/ci.yml"));
+        assert!(!glob(
+            ".github/workflows/*.yml",
+            ".github/workflows/sub/ci.yml"
+        ));
         assert!(glob("requirements*.txt", "requirements-dev.txt"));
         assert!(glob("Dockerfile.*", "Dockerfile.prod"));
         assert!(!glob("Dockerfile.*", "Dockerfile"));
@@ -135,12 +159,23 @@ mod tests {
     #[test]
     fn reads_bounded_and_skips_binary() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("big.txt"), vec![b'a'; (MAX_READ as usize) + 10]).unwrap();
+        std::fs::write(
+            dir.path().join("big.txt"),
+            vec![b'a'; (MAX_READ as usize) + 10],
+        )
+        .unwrap();
         std::fs::write(dir.path().join("bin"), b"\x7fELF\0\0\0").unwrap();
         std::fs::write(dir.path().join("latin1.txt"), b"caf\xe9 cargo test").unwrap();
-        assert_eq!(read_text(dir.path(), "big.txt").unwrap().len(), MAX_READ as usize);
+        assert_eq!(
+            read_text(dir.path(), "big.txt").unwrap().len(),
+            MAX_READ as usize
+        );
         assert!(read_text(dir.path(), "bin").is_none());
-        assert!(read_text(dir.path(), "latin1.txt").unwrap().ends_with("cargo test"));
+        assert!(
+            read_text(dir.path(), "latin1.txt")
+                .unwrap()
+                .ends_with("cargo test")
+        );
         assert!(read_text(dir.path(), "missing").is_none());
         assert!(read_text(dir.path(), ".").is_none());
     }

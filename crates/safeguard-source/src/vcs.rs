@@ -45,14 +45,18 @@ impl Collector for VcsCollector {
             },
         };
         let summary = summarise(&facts);
-        Ok(vec![cx.evidence(ID, &self.claims(), summary, Facts::Vcs(facts))])
+        Ok(vec![cx.evidence(
+            ID,
+            &self.claims(),
+            summary,
+            Facts::Vcs(facts),
+        )])
     }
 }
 
 fn from_git(cx: &CollectContext<'_>, repo: &Repo) -> Result<VcsFacts, GitError> {
-    let keep = |v: Vec<String>| -> Vec<String> {
-        v.into_iter().filter(|p| !cx.is_excluded(p)).collect()
-    };
+    let keep =
+        |v: Vec<String>| -> Vec<String> { v.into_iter().filter(|p| !cx.is_excluded(p)).collect() };
     let tracked = keep(repo.tracked_files()?);
     let untracked = keep(repo.untracked_files()?);
     let modified = keep(repo.modified_files()?);
@@ -74,7 +78,12 @@ fn from_git(cx: &CollectContext<'_>, repo: &Repo) -> Result<VcsFacts, GitError> 
 /// Configuration items among the files present and the files tracked.
 fn config_items(cx: &CollectContext<'_>, tracked: &BTreeSet<&str>) -> Vec<ConfigItem> {
     let mut items: BTreeMap<&str, &'static str> = BTreeMap::new();
-    for path in cx.files.iter().map(String::as_str).chain(tracked.iter().copied()) {
+    for path in cx
+        .files
+        .iter()
+        .map(String::as_str)
+        .chain(tracked.iter().copied())
+    {
         if cx.is_excluded(path) {
             continue;
         }

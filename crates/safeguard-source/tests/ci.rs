@@ -27,18 +27,29 @@ fn detects_systems_and_test_commands_on_word_boundaries() {
 
     let e = f.collect(&CiConfigCollector);
     let c = ci(&e);
-    assert_eq!(c.systems, ["circleci", "github-actions", "gitlab-ci", "jenkins"]);
+    assert_eq!(
+        c.systems,
+        ["circleci", "github-actions", "gitlab-ci", "jenkins"]
+    );
     assert_eq!(
         c.files,
         [
             file(".circleci/config.yml", "circleci", &["script"]),
-            file(".github/workflows/ci.yml", "github-actions", &["cargo test", "npm test", "pytest"]),
+            file(
+                ".github/workflows/ci.yml",
+                "github-actions",
+                &["cargo test", "npm test", "pytest"]
+            ),
             file(".github/workflows/release.yaml", "github-actions", &[]),
             file(".gitlab-ci.yml", "gitlab-ci", &["gradle check"]),
             file("Jenkinsfile", "jenkins", &["make test"]),
         ]
     );
-    assert!(e.summary.starts_with("Found 5 CI configuration files"), "{}", e.summary);
+    assert!(
+        e.summary.starts_with("Found 5 CI configuration files"),
+        "{}",
+        e.summary
+    );
     assert!(e.summary.contains("4 of them run tests"), "{}", e.summary);
 }
 
@@ -49,14 +60,21 @@ fn no_ci_is_evidence_too() {
     let e = f.collect(&CiConfigCollector);
     assert!(ci(&e).systems.is_empty());
     assert!(ci(&e).files.is_empty());
-    assert!(e.summary.starts_with("No CI configuration found"), "{}", e.summary);
+    assert!(
+        e.summary.starts_with("No CI configuration found"),
+        "{}",
+        e.summary
+    );
 }
 
 #[test]
 fn odd_content_does_not_panic() {
     let f = Fixture::new();
     // Not UTF-8, but the command is still readable.
-    f.write(".travis.yml", b"script:\n  - caf\xe9\xff && go test ./...\n".as_slice());
+    f.write(
+        ".travis.yml",
+        b"script:\n  - caf\xe9\xff && go test ./...\n".as_slice(),
+    );
     // Larger than 1 MiB: the start is read, the rest is not.
     let mut big = b"steps:\n  - run: dotnet test\n".to_vec();
     big.resize(2 * 1024 * 1024, b' ');
@@ -79,7 +97,8 @@ fn odd_content_does_not_panic() {
 #[test]
 fn excluded_prefixes_never_count() {
     let mut f = Fixture::new();
-    f.write(".github/workflows/ci.yml", "run: cargo test").write(".gitlab-ci.yml", "script: [\"pytest\"]");
+    f.write(".github/workflows/ci.yml", "run: cargo test")
+        .write(".gitlab-ci.yml", "script: [\"pytest\"]");
     f.excluded = vec![".github/".into()];
     f.list_excluded = true;
     let c = ci(&f.collect(&CiConfigCollector)).clone();

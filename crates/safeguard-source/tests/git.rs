@@ -11,10 +11,30 @@ fn pathspecs_are_literal() {
     f.write("a.proto", "changed");
     let second = f.commit_all("second");
     let repo = Repo::open(f.top()).unwrap().unwrap();
-    assert_eq!(repo.last_change(&["*.proto".into()]).unwrap().unwrap().commit, first);
-    assert_eq!(repo.last_change(&["a.proto".into()]).unwrap().unwrap().commit, second);
-    assert!(repo.changed_since(&first, &["*.proto".into()]).unwrap().is_empty());
-    assert_eq!(repo.changed_since(&first, &["*.proto".into(), "a.proto".into()]).unwrap(), ["a.proto"]);
+    assert_eq!(
+        repo.last_change(&["*.proto".into()])
+            .unwrap()
+            .unwrap()
+            .commit,
+        first
+    );
+    assert_eq!(
+        repo.last_change(&["a.proto".into()])
+            .unwrap()
+            .unwrap()
+            .commit,
+        second
+    );
+    assert!(
+        repo.changed_since(&first, &["*.proto".into()])
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        repo.changed_since(&first, &["*.proto".into(), "a.proto".into()])
+            .unwrap(),
+        ["a.proto"]
+    );
 }
 
 #[test]
@@ -35,7 +55,10 @@ fn many_paths_are_chunked() {
     assert_eq!(repo.commit_count().unwrap(), 3);
     let last = repo.last_change(&paths).unwrap().unwrap();
     assert_eq!(last.commit, second);
-    assert_eq!(repo.changed_since(&first, &paths).unwrap(), ["m/f007.tf", "m/f420.tf"]);
+    assert_eq!(
+        repo.changed_since(&first, &paths).unwrap(),
+        ["m/f007.tf", "m/f420.tf"]
+    );
     assert_eq!(repo.tracked_files().unwrap().len(), 451);
 }
 

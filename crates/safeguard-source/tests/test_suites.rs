@@ -19,23 +19,46 @@ fn counts_test_files_frameworks_and_fuzz_targets() {
     f.write("Cargo.toml", "[package]\nname = \"x\"\n")
         .write("src/lib.rs", "pub fn f() {}\n#[cfg(test)]\nmod tests {}\n")
         .write("src/main.rs", "fn main() {}\n")
+        .write(
+            "src/gen.rs",
+            "const MARK: &str = \"#[test] fuzz_target!(\";\n",
+        )
+        .write("py/gen.py", "TEMPLATE = 'import atheris'\n")
         .write("tests/it.rs", "#[test]\nfn t() {}\n")
-        .write("fuzz/fuzz_targets/parse.rs", "#![no_main]\nlibfuzzer_sys::fuzz_target!(|d: &[u8]| {});\n")
+        .write(
+            "fuzz/fuzz_targets/parse.rs",
+            "#![no_main]\nlibfuzzer_sys::fuzz_target!(|d: &[u8]| {});\n",
+        )
         .write("py/tests/test_api.py", "import pytest\n")
         .write("py/tests/conftest.py", "")
         .write("py/legacy_test.py", "import unittest\n")
         .write("py/app.py", "print('contest')\n")
         .write("py/fuzz_parse.py", "import atheris\n")
-        .write("go/parse_test.go", "package p\n\nfunc FuzzParse(f *testing.F) {}\n")
-        .write("go/util_test.go", "package p\n\nimport \"github.com/stretchr/testify/assert\"\n")
-        .write("web/package.json", r#"{"devDependencies": {"vitest": "^1"}}"#)
+        .write(
+            "go/parse_test.go",
+            "package p\n\nfunc FuzzParse(f *testing.F) {}\n",
+        )
+        .write(
+            "go/util_test.go",
+            "package p\n\nimport \"github.com/stretchr/testify/assert\"\n",
+        )
+        .write(
+            "web/package.json",
+            r#"{"devDependencies": {"vitest": "^1"}}"#,
+        )
         .write("web/src/app.test.ts", "")
         .write("web/src/__tests__/util.js", "")
         .write("web/src/app.ts", "")
         .write("web/node_modules/dep/index.test.js", "")
-        .write("java/src/test/java/AppTest.java", "import org.junit.jupiter.api.Test;\n")
+        .write(
+            "java/src/test/java/AppTest.java",
+            "import org.junit.jupiter.api.Test;\n",
+        )
         .write("java/src/main/java/App.java", "")
-        .write("cpp/CMakeLists.txt", "enable_testing()\nadd_test(NAME t COMMAND t)\n")
+        .write(
+            "cpp/CMakeLists.txt",
+            "enable_testing()\nadd_test(NAME t COMMAND t)\n",
+        )
         .write("cpp/tests/t.cpp", "#include <gtest/gtest.h>\n")
         .write("cpp/png_fuzzer.cc", "")
         .write("ruby/spec/models/user_spec.rb", "")
@@ -47,13 +70,21 @@ fn counts_test_files_frameworks_and_fuzz_targets() {
         t.languages,
         [
             lang("c-cpp", &["ctest", "googletest"], &["cpp/tests/t.cpp"]),
-            lang("go", &["go-test", "testify"], &["go/parse_test.go", "go/util_test.go"]),
+            lang(
+                "go",
+                &["go-test", "testify"],
+                &["go/parse_test.go", "go/util_test.go"]
+            ),
             lang("java", &["junit"], &["java/src/test/java/AppTest.java"]),
             lang("javascript", &["vitest"], &["web/src/__tests__/util.js"]),
             lang(
                 "python",
                 &["pytest", "unittest"],
-                &["py/legacy_test.py", "py/tests/conftest.py", "py/tests/test_api.py"]
+                &[
+                    "py/legacy_test.py",
+                    "py/tests/conftest.py",
+                    "py/tests/test_api.py"
+                ]
             ),
             lang("ruby", &["rspec"], &["ruby/spec/models/user_spec.rb"]),
             lang("rust", &["cargo-test"], &["src/lib.rs", "tests/it.rs"]),
@@ -62,9 +93,18 @@ fn counts_test_files_frameworks_and_fuzz_targets() {
     );
     assert_eq!(
         t.fuzz_targets,
-        ["cpp/png_fuzzer.cc", "fuzz/fuzz_targets/parse.rs", "go/parse_test.go", "py/fuzz_parse.py"]
+        [
+            "cpp/png_fuzzer.cc",
+            "fuzz/fuzz_targets/parse.rs",
+            "go/parse_test.go",
+            "py/fuzz_parse.py"
+        ]
     );
-    assert!(e.summary.starts_with("Found 12 test files in 8 languages"), "{}", e.summary);
+    assert!(
+        e.summary.starts_with("Found 12 test files in 8 languages"),
+        "{}",
+        e.summary
+    );
     assert!(e.summary.contains("4 fuzz targets"), "{}", e.summary);
 }
 
@@ -84,21 +124,37 @@ fn sample_is_capped_at_ten() {
 #[test]
 fn no_tests_found() {
     let f = Fixture::new();
-    f.write("src/main.rs", "fn main() {}\n").write("contest.py", "");
+    f.write("src/main.rs", "fn main() {}\n")
+        .write("contest.py", "");
     let e = f.collect(&TestSuitesCollector);
     assert!(tests(&e).languages.is_empty());
     assert!(tests(&e).fuzz_targets.is_empty());
-    assert!(e.summary.starts_with("No test files found among 2 files examined"), "{}", e.summary);
+    assert!(
+        e.summary
+            .starts_with("No test files found among 2 files examined"),
+        "{}",
+        e.summary
+    );
 }
 
 #[test]
 fn odd_files_do_not_panic() {
     let f = Fixture::new();
-    f.write("src/latin1.rs", b"// caf\xe9\n#[test]\nfn t() {}\n".as_slice());
+    f.write(
+        "src/latin1.rs",
+        b"// caf\xe9\n#[test]\nfn t() {}\n".as_slice(),
+    );
     let mut big = b"#[cfg(test)]\n".to_vec();
     big.resize(3 * 1024 * 1024, b'/');
     f.write("src/big.rs", big);
     f.write("src/binary.rs", b"\0\0#[test]".as_slice());
     let t = tests(&f.collect(&TestSuitesCollector)).clone();
-    assert_eq!(t.languages, [lang("rust", &["cargo-test"], &["src/big.rs", "src/latin1.rs"])]);
+    assert_eq!(
+        t.languages,
+        [lang(
+            "rust",
+            &["cargo-test"],
+            &["src/big.rs", "src/latin1.rs"]
+        )]
+    );
 }

@@ -34,7 +34,10 @@ fn stale_after_a_later_architecture_change_then_fresh_after_revision() {
     assert!(e.summary.contains("may be stale"), "{}", e.summary);
 
     // Revising the threat model makes it fresh again.
-    f.write("docs/threat-model.md", "# Threat model\n\nCovers service S.\n");
+    f.write(
+        "docs/threat-model.md",
+        "# Threat model\n\nCovers service S.\n",
+    );
     let third = f.commit_all("revise threat model");
     let t = threat(&f.collect(&ThreatModelCollector)).clone();
     assert_eq!(t.last_threat_model_change.unwrap().commit, third);
@@ -77,7 +80,11 @@ fn without_git_freshness_is_unknown() {
     assert_eq!(t.last_threat_model_change, None);
     assert_eq!(t.last_architecture_change, None);
     assert_eq!(t.stale, None);
-    assert!(e.summary.contains("not under version control"), "{}", e.summary);
+    assert!(
+        e.summary.contains("not under version control"),
+        "{}",
+        e.summary
+    );
 }
 
 #[test]
@@ -96,7 +103,8 @@ fn uncommitted_threat_model_cannot_be_compared() {
 #[test]
 fn no_documents_means_no_staleness() {
     let mut f = Fixture::git_repo();
-    f.write("openapi.yaml", "openapi: 3.0.0\n").write("docs/adr/0001-record.md", "# ADR\n");
+    f.write("openapi.yaml", "openapi: 3.0.0\n")
+        .write("docs/adr/0001-record.md", "# ADR\n");
     f.commit_all("initial");
     let e = f.collect(&ThreatModelCollector);
     let t = threat(&e);
@@ -104,7 +112,11 @@ fn no_documents_means_no_staleness() {
     assert_eq!(t.architecture_files, 2);
     assert_eq!(t.stale, None);
     assert!(t.changed_since_threat_model.is_empty());
-    assert!(e.summary.starts_with("No threat-model document found"), "{}", e.summary);
+    assert!(
+        e.summary.starts_with("No threat-model document found"),
+        "{}",
+        e.summary
+    );
 }
 
 #[test]

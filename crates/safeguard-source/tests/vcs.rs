@@ -5,7 +5,11 @@ use safeguard_model::facts::ConfigItem;
 use safeguard_source::VcsCollector;
 
 fn item(path: &str, category: &str, tracked: bool) -> ConfigItem {
-    ConfigItem { path: path.into(), category: category.into(), tracked }
+    ConfigItem {
+        path: path.into(),
+        category: category.into(),
+        tracked,
+    }
 }
 
 #[test]
@@ -46,7 +50,11 @@ fn reports_tracked_untracked_modified_and_config_items() {
         ]
     );
     assert!(e.summary.contains("with 2 commits"), "{}", e.summary);
-    assert!(e.summary.contains("3 of 4 configuration items tracked"), "{}", e.summary);
+    assert!(
+        e.summary.contains("3 of 4 configuration items tracked"),
+        "{}",
+        e.summary
+    );
 
     // Deterministic: the same tree gives the same record.
     assert_eq!(f.collect(&VcsCollector), e);
@@ -55,7 +63,9 @@ fn reports_tracked_untracked_modified_and_config_items() {
 #[test]
 fn staged_changes_count_as_modified_and_deleted_tracked_items_still_listed() {
     let mut f = Fixture::git_repo();
-    f.write("package.json", "{}").write("package-lock.json", "{}").write("index.js", "");
+    f.write("package.json", "{}")
+        .write("package-lock.json", "{}")
+        .write("index.js", "");
     f.commit_all("first");
     f.write("index.js", "console.log(1)");
     f.git(&["add", "index.js"]);
@@ -66,7 +76,10 @@ fn staged_changes_count_as_modified_and_deleted_tracked_items_still_listed() {
     assert_eq!(v.untracked_files, 0);
     assert_eq!(
         v.config_items,
-        [item("package-lock.json", "lockfile", true), item("package.json", "build", true)]
+        [
+            item("package-lock.json", "lockfile", true),
+            item("package.json", "build", true)
+        ]
     );
 }
 
@@ -78,15 +91,28 @@ fn not_a_repository() {
     let v = vcs(&e);
     assert_eq!(v.system, None);
     assert_eq!(v.head_commit, None);
-    assert_eq!((v.commits, v.tracked_files, v.untracked_files, v.modified_files), (0, 0, 0, 0));
+    assert_eq!(
+        (
+            v.commits,
+            v.tracked_files,
+            v.untracked_files,
+            v.modified_files
+        ),
+        (0, 0, 0, 0)
+    );
     assert_eq!(v.config_items, [item("Cargo.toml", "build", false)]);
-    assert!(e.summary.contains("not under version control"), "{}", e.summary);
+    assert!(
+        e.summary.contains("not under version control"),
+        "{}",
+        e.summary
+    );
 }
 
 #[test]
 fn empty_repository_without_commits_is_not_an_error() {
     let f = Fixture::git_repo();
-    f.write("go.mod", "module x\n").write("main.go", "package main\n");
+    f.write("go.mod", "module x\n")
+        .write("main.go", "package main\n");
     f.git(&["add", "go.mod"]);
     let e = f.collect(&VcsCollector);
     let v = vcs(&e);
@@ -104,7 +130,9 @@ fn empty_repository_without_commits_is_not_an_error() {
 #[test]
 fn subdirectory_of_a_repository_sees_paths_relative_to_itself() {
     let mut f = Fixture::git_repo();
-    f.write("service/pyproject.toml", "").write("service/app.py", "").write("other/Makefile", "");
+    f.write("service/pyproject.toml", "")
+        .write("service/app.py", "")
+        .write("other/Makefile", "");
     f.commit_all("first");
     f.write("service/requirements.txt", "requests\n");
     f.root = f.top().join("service");
@@ -114,7 +142,10 @@ fn subdirectory_of_a_repository_sees_paths_relative_to_itself() {
     assert_eq!(v.untracked_sample, ["requirements.txt"]);
     assert_eq!(
         v.config_items,
-        [item("pyproject.toml", "build", true), item("requirements.txt", "lockfile", false)]
+        [
+            item("pyproject.toml", "build", true),
+            item("requirements.txt", "lockfile", false)
+        ]
     );
 }
 

@@ -459,11 +459,10 @@ fn ledger(out: &mut String, a: &Assessment) {
         Some(l) => {
             w!(
                 out,
-                "<dl class=\"meta\">\n<dt>Entries</dt><dd>{}</dd>\n<dt>Appended in this run</dt><dd>{}</dd>\n\
+                "<dl class=\"meta\">\n<dt>Entries</dt><dd>{}</dd>\n\
                  <dt>Head</dt><dd><code>{}</code></dd>\n</dl>\n<p>Keep the head hash: a later ledger \
                  whose history does not lead to it has been rewritten.</p>\n",
                 l.entries,
-                l.appended,
                 esc(&l.head)
             );
         }

@@ -318,7 +318,6 @@ fn ledger(out: &mut String, a: &Assessment) {
     match &a.ledger {
         Some(l) => {
             w!(out, "- **Entries:** {}", l.entries);
-            w!(out, "- **Appended in this run:** {}", l.appended);
             w!(out, "- **Head:** {}", md_code(&l.head));
             w!(
                 out,

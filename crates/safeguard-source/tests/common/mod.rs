@@ -24,7 +24,13 @@ impl Fixture {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path().to_path_buf();
-        Fixture { dir, root, excluded: vec![".safeguard/".into(), "safeguard-report/".into()], list_excluded: false, commits: 0 }
+        Fixture {
+            dir,
+            root,
+            excluded: vec![".safeguard/".into(), "safeguard-report/".into()],
+            list_excluded: false,
+            commits: 0,
+        }
     }
 
     /// A fixture with an initialised git repository (branch `main`).
@@ -53,7 +59,12 @@ impl Fixture {
 
     pub fn git_at_date(&self, args: &[&str], date: &str) -> String {
         let out = Command::new("git")
-            .args(["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+            .args([
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "init.defaultBranch=main",
+            ])
             .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
             .arg("-C")
             .arg(self.top())
@@ -71,7 +82,11 @@ impl Fixture {
             .env_remove("GIT_INDEX_FILE")
             .output()
             .expect("git runs");
-        assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
@@ -106,8 +121,10 @@ impl Fixture {
                     walk(base, &path, out);
                 } else {
                     let rel = path.strip_prefix(base).unwrap();
-                    let parts: Vec<String> =
-                        rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                    let parts: Vec<String> = rel
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .collect();
                     out.push(parts.join("/"));
                 }
             }
@@ -123,10 +140,14 @@ impl Fixture {
 
     /// Run a collector and return its single record.
     pub fn collect(&self, collector: &dyn Collector) -> Evidence {
-        self.try_collect(collector).unwrap_or_else(|e| panic!("collector failed: {e}"))
+        self.try_collect(collector)
+            .unwrap_or_else(|e| panic!("collector failed: {e}"))
     }
 
-    pub fn try_collect(&self, collector: &dyn Collector) -> Result<Evidence, safeguard_model::CollectError> {
+    pub fn try_collect(
+        &self,
+        collector: &dyn Collector,
+    ) -> Result<Evidence, safeguard_model::CollectError> {
         let files = self.files();
         let subject = Subject::default();
         let cx = CollectContext {
@@ -144,7 +165,11 @@ impl Fixture {
         assert_eq!(record.producer.collector, collector.id());
         assert_eq!(record.kind(), collector.id());
         assert_eq!(record.claims, collector.claims());
-        assert!(record.summary.ends_with('.'), "summary is a sentence: {}", record.summary);
+        assert!(
+            record.summary.ends_with('.'),
+            "summary is a sentence: {}",
+            record.summary
+        );
         assert!(!record.summary.contains('\n'));
         Ok(record)
     }
