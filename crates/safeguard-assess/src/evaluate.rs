@@ -109,7 +109,8 @@ fn combine(
         (None, None) => (
             Status::NeedsManualEvidence,
             format!(
-                "No collector observes claim {id} and no manual evidence is registered for it; add a document to [[manual_evidence]] in safeguard.toml."
+                "No collector observes claim {id} and no manual evidence is registered for it. Register {} in [[manual_evidence]] in safeguard.toml.",
+                catalogue::claim(id).map_or("a supporting document", |c| c.typical_evidence)
             ),
             Vec::new(),
         ),

@@ -536,6 +536,19 @@ fn verify_text(text: &str, head: Option<&Head>) -> Verification {
     v
 }
 
+/// Verify ledger text and head-file text as they would be read from disk (for fuzzing and for
+/// tools that hold a copy of a ledger outside a repository).
+pub fn verify_str(ledger: &str, head: Option<&str>) -> Verification {
+    let head = head.map(|h| {
+        serde_json::from_str(h).unwrap_or(Head {
+            entries: u64::MAX,
+            head: String::new(),
+            last_id: String::new(),
+        })
+    });
+    verify_text(ledger, head.as_ref())
+}
+
 /// One problem per line, for error messages.
 pub fn render_problems(problems: &[Problem]) -> String {
     problems

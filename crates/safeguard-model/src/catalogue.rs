@@ -83,6 +83,8 @@ pub struct Principle {
 pub struct Claim {
     pub id: ClaimId,
     pub title: &'static str,
+    /// The kind of document that typically evidences the claim when no collector observes it.
+    pub typical_evidence: &'static str,
 }
 
 /// A reference from the brief's numbering to the Code: a whole principle or one claim.
@@ -136,6 +138,71 @@ const fn c(t: u8, p: u8, n: u8, title: &'static str) -> Claim {
     Claim {
         id: ClaimId::new(t, p, n),
         title,
+        typical_evidence: typical_evidence(t, p, n),
+    }
+}
+
+/// What typically evidences each claim, for the "needs manual evidence" guidance.
+const fn typical_evidence(t: u8, p: u8, n: u8) -> &'static str {
+    match (t, p, n) {
+        (1, 1, 1) => {
+            "your secure development policy naming the framework (NIST SSDF, Microsoft SDL, OWASP SAMM…)"
+        }
+        (1, 1, 2) => "training records for developers on the framework and its tools",
+        (1, 1, 3) => {
+            "a tooling maintenance record or dependency-update configuration for build tools"
+        }
+        (1, 1, 4) => "a configuration management plan listing what is under version control",
+        (1, 1, 5) => {
+            "the requirements register or backlog where security requirements are recorded"
+        }
+        (1, 1, 6) => "user research or design documents showing the design follows user need",
+        (1, 2, 1) => "an SBOM or component inventory for each product",
+        (1, 2, 2) => {
+            "the procedure or build configuration that verifies component hashes or signatures"
+        }
+        (1, 2, 3) => "the component vetting procedure and its records",
+        (1, 2, 4) => "test records for dependency updates",
+        (1, 2, 5) => "the third-party component update process",
+        (1, 3, 1) => "the test plan, showing coverage of requirements and third-party components",
+        (1, 3, 2) => "CI configuration and test reports",
+        (1, 3, 3) => "defect tracking records showing test findings are fixed",
+        (1, 4, 1) => "the threat model and the record of its last review",
+        (1, 4, 2) => {
+            "the product's authentication configuration or design showing MFA for privileged users"
+        }
+        (1, 4, 3) => "the product's secure-defaults design or hardening guide",
+        (1, 4, 4) => "the input validation standard and its test evidence",
+        (1, 4, 5) => "the credential storage design (hashing, key management, secret stores)",
+        (2, 1, 1) => "the build environment role and permission matrix",
+        (2, 1, 2) => "the identity provider's session and re-authentication policy",
+        (2, 1, 3) => "the build credential inventory showing role-bound credentials",
+        (2, 1, 4) => "the secrets management policy and secret-store configuration",
+        (2, 1, 5) => "the identity provider's MFA enforcement settings",
+        (2, 1, 6) => "the latest build environment access review",
+        (2, 2, 1) => "audit log configuration for the build environment",
+        (2, 2, 2) => "branch protection and change-approval settings for build configuration",
+        (2, 2, 3) => "the log retention policy",
+        (2, 2, 4) => "log storage access controls and integrity protection",
+        (3, 1, 1) => {
+            "signing and verification instructions for customers (signatures, checksums, provenance)"
+        }
+        (3, 1, 2) => "the distribution channel description (TLS endpoints, package repositories)",
+        (3, 2, 1) => "the published vulnerability disclosure policy",
+        (3, 2, 2) => "the confidential reporting channel in the disclosure policy",
+        (3, 3, 1) => "vulnerability scanning configuration and its recent results",
+        (3, 3, 2) => "the vulnerability management plan with prioritisation rules",
+        (3, 4, 1) => "the internal escalation procedure for vulnerabilities",
+        (3, 4, 2) => "the customer notification procedure and past advisories",
+        (3, 5, 1) => "the patch timeline policy and release records",
+        (3, 5, 2) => "update test and release procedures",
+        (4, 1, 1) => "the published support lifecycle with end-of-support dates",
+        (4, 1, 2) => "the published update policy (frequency and how updates are applied)",
+        (4, 1, 3) => "user documentation on updating and secure use",
+        (4, 2, 1) => "the end-of-support notice policy guaranteeing at least a year's notice",
+        (4, 3, 1) => "the published incident support plan",
+        (4, 3, 2) => "incident communication records with notification times",
+        _ => "a document that shows the claim holds",
     }
 }
 const fn pr(t: u8, p: u8) -> OfficialRef {
@@ -614,5 +681,12 @@ mod tests {
             }
         }
         assert_eq!(brief(1).unwrap().claims().len(), 7); // 1.1.1-1.1.6 and 1.4.1
+    }
+
+    #[test]
+    fn every_claim_has_its_own_evidence_hint() {
+        let hints: std::collections::BTreeSet<&str> =
+            claims().map(|(_, _, c)| c.typical_evidence).collect();
+        assert_eq!(hints.len(), 45);
     }
 }
