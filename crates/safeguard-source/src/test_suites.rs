@@ -115,9 +115,18 @@ fn scan(cx: &CollectContext<'_>, files: &[&str]) -> TestFacts {
                     continue;
                 }
                 let text = read(path);
-                if line_starts(&text, &["fuzz_target!(", "libfuzzer_sys::fuzz_target!("])
-                    || text.contains("fn LLVMFuzzerTestOneInput")
-                {
+                // Only code that defines an entry point counts (a line starting with it), so
+                // a file that merely mentions one, such as this collector, does not.
+                if line_starts(
+                    &text,
+                    &[
+                        "fuzz_target!(",
+                        "libfuzzer_sys::fuzz_target!(",
+                        "pub extern \"C\" fn LLVMFuzzerTestOneInput",
+                        "extern \"C\" fn LLVMFuzzerTestOneInput",
+                        "pub unsafe extern \"C\" fn LLVMFuzzerTestOneInput",
+                    ],
+                ) {
                     s.fuzz.insert(path.to_string());
                 }
                 let in_tests = has_dir(path, &["tests"]);

@@ -158,3 +158,18 @@ fn odd_files_do_not_panic() {
         )]
     );
 }
+
+#[test]
+fn mentioning_a_fuzz_entry_point_is_not_defining_one() {
+    let f = Fixture::new();
+    f.write(
+        "src/detect.rs",
+        "const MARKERS: &[&str] = &[\"fn LLVMFuzzerTestOneInput\", \"fuzz_target!(\"];\n",
+    )
+    .write(
+        "native/entry.rs",
+        "#[unsafe(no_mangle)]\npub extern \"C\" fn LLVMFuzzerTestOneInput(d: *const u8, n: usize) -> i32 { 0 }\n",
+    );
+    let e = f.collect(&TestSuitesCollector);
+    assert_eq!(tests(&e).fuzz_targets, ["native/entry.rs"]);
+}
