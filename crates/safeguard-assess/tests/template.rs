@@ -103,3 +103,24 @@ fn hostile_yaml_never_panics() {
     let laughs = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n";
     assert!(SelfAssessment::parse(laughs, Path::new("h.yaml")).is_err());
 }
+
+#[test]
+fn alias_bomb_inside_a_valid_field_is_refused() {
+    // Nine-fold nesting seven deep: ~4.8 million strings if expanded.
+    let mut doc = String::from(
+        "vendor: V\nassessment_date: 2025-09-15\nassessment_scope:\n  product_lines: [a]\nprinciples:\n",
+    );
+    doc.push_str("  - id: 1\n    theme: secure_design\n    statement: s\n    status: partial\n    evidence: &l0 [x,x,x,x,x,x,x,x,x]\n");
+    for i in 1..8 {
+        let refs = vec![format!("*l{}", i - 1); 9].join(",");
+        doc.push_str(&format!("  - id: {}\n    theme: secure_design\n    statement: &l{i} [{refs}]\n    status: partial\n", i + 1));
+    }
+    let started = std::time::Instant::now();
+    let e = SelfAssessment::parse(&doc, Path::new("bomb.yaml")).expect_err("must be refused");
+    eprintln!("{e}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+}
