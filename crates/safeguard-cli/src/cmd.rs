@@ -18,7 +18,7 @@ use crate::output::{progress, table};
     long_about = "Safeguard turns a repository and its CI configuration into claim-by-claim evidence for the \
 UK Software Security Code of Practice (DSIT and NCSC, May 2025: 4 themes, 14 principles, 45 claims). \
 It works offline.",
-    after_help = "Examples:\n  safeguard assess                 assess the current repository into safeguard-report/\n  safeguard init --vendor \"Acme Ltd\"  write a commented safeguard.toml\n  safeguard catalogue --format json  the Code's themes, principles and claims\n  safeguard evidence verify        check the evidence ledger has not been rewritten\n\nExit codes: 0 success, 1 a policy failed (--strict, ledger verification), 2 bad usage or unreadable input."
+    after_help = "Examples:\n  safeguard assess                    assess the current repository into safeguard-report/\n  safeguard init --vendor \"Acme Ltd\"  write a commented safeguard.toml\n  safeguard catalogue --format json   the Code's themes, principles and claims\n  safeguard evidence verify           check the evidence ledger has not been rewritten\n\nExit codes: 0 success, 1 a policy failed (--strict, ledger verification), 2 bad usage or unreadable input."
 )]
 pub struct Cli {
     /// More log output (-v info, -vv debug). SAFEGUARD_LOG overrides it.
