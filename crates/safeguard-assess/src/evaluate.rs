@@ -363,7 +363,12 @@ fn threat_model(id: &str, t: &ThreatModelFacts) -> Outcome {
         None if t.architecture_files == 0 => Outcome::new(
             Status::Met,
             format!(
-                "Threat model {docs} is present{when}; no architecture-relevant files were found that it could lag behind."
+                "Threat model {docs}{}; no architecture-relevant files were found that it could lag behind.",
+                if when.is_empty() {
+                    " is present"
+                } else {
+                    when.as_str()
+                }
             ),
             &[id],
         ),
