@@ -71,24 +71,17 @@ impl Evidence {
 
     /// The content address of this record: `sha256:<hex>` of its canonical JSON.
     pub fn id(&self) -> String {
-        id_of_value(&self.to_value())
+        Self::id_of_json(&self.to_value())
+    }
+
+    /// The content address of any evidence record in JSON form (also for kinds this build
+    /// does not know).
+    pub fn id_of_json(value: &serde_json::Value) -> String {
+        format!("sha256:{}", sha256_bytes(canonical_json(value).as_bytes()))
     }
 
     /// The short kind name, e.g. `vcs`.
     pub fn kind(&self) -> &'static str {
         self.facts.kind()
-    }
-}
-
-/// The content address of an evidence record given as JSON.
-pub fn id_of_value(value: &serde_json::Value) -> String {
-    format!("sha256:{}", sha256_bytes(canonical_json(value).as_bytes()))
-}
-
-impl Evidence {
-    /// The content address of any evidence record in JSON form (also for kinds this build
-    /// does not know).
-    pub fn id_of_json(value: &serde_json::Value) -> String {
-        id_of_value(value)
     }
 }
