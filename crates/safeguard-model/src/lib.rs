@@ -7,13 +7,17 @@
 pub mod catalogue;
 mod claim;
 mod collector;
+mod component;
 mod digest;
 mod evidence;
 pub mod facts;
+pub mod purl;
 
 pub use catalogue::VendorRole;
 pub use claim::{ClaimId, ClaimIdError, PrincipleId};
 pub use collector::{CollectContext, CollectError, Collector};
+pub use component::{Component, Ecosystem, Hash, HashAlg, Location, Relationship, Scope};
 pub use digest::{Sha256, canonical_json, hex, sha256_bytes};
 pub use evidence::{ArtefactRef, Evidence, Producer, Subject};
 pub use facts::Facts;
+pub use purl::{Purl, PurlError};
