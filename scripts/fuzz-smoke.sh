@@ -10,6 +10,23 @@ if ! command -v cargo-fuzz >/dev/null 2>&1; then
   cargo install --locked --quiet cargo-fuzz --version 0.13.2
 fi
 export RUSTC_BOOTSTRAP=1
+
+# Seed the reader targets with real files when the shared test data is beside the repo.
+shared="$(cd .. && pwd)/../shared/testdata"
+if [ -d "$shared/osv-scalibr-extractors" ]; then
+  mkdir -p corpus/lockfile corpus/sbom_read
+  for dir in "$shared"/osv-scalibr-extractors/*/*/; do
+    id="$(basename "$(dirname "$dir")")/$(basename "$dir")"
+    find "$dir" -type f -size -64k ! -name expected.json | while read -r f; do
+      seed="corpus/lockfile/$(printf '%s' "$f" | sha1sum | cut -c1-16)"
+      [ -e "$seed" ] || { printf '%s\n' "$id"; cat "$f"; } >"$seed"
+    done
+  done
+  find "$shared/syft-formats" "$shared/cyclonedx-specification" -name '*.json' -size -64k 2>/dev/null |
+    head -400 | while read -r f; do
+      cp -n "$f" "corpus/sbom_read/$(printf '%s' "$f" | sha1sum | cut -c1-16)"
+    done
+fi
 for target in $(cargo fuzz list); do
   echo "== fuzz $target (${seconds}s)"
   log="target/fuzz-$target.log"

@@ -250,6 +250,10 @@ pub struct Assessment {
     pub evidence: BTreeMap<String, Evidence>,
     pub collector_failures: Vec<CollectorFailure>,
     pub ledger: Option<LedgerState>,
+    /// Files collectors produced for the report folder (the SBOM, …). Evidence cites them as
+    /// `report:NAME` with their digest; they are written beside the report files.
+    #[serde(skip)]
+    pub artefacts: Vec<safeguard_model::ReportFile>,
 }
 
 impl Assessment {

@@ -17,6 +17,17 @@ pub fn registry(config: &Config, config_dir: &Path) -> Vec<Box<dyn Collector>> {
         Box::new(safeguard_source::TestSuitesCollector),
         Box::new(safeguard_source::ThreatModelCollector),
         Box::new(safeguard_disclosure::SecurityPolicyCollector),
+        Box::new(crate::composition::CompositionCollector {
+            product: (config.products.len() == 1)
+                .then(|| {
+                    let p = &config.products[0];
+                    p.name.clone().unwrap_or_else(|| p.id.get_ref().to_string())
+                }),
+            version: (config.products.len() == 1)
+                .then(|| config.products[0].version.clone())
+                .flatten(),
+            supplier: config.vendor.name.clone(),
+        }),
         Box::new(ManualRegister {
             config: config.clone(),
             base: config_dir.to_path_buf(),

@@ -4,7 +4,7 @@
 
 use safeguard_model::catalogue::{self, BriefPrinciple};
 use safeguard_model::facts::{
-    CiFacts, ImportedStatementFacts, ManualDocumentFacts, SecurityPolicyFacts, TestFacts,
+    CiFacts, CompositionFacts, ImportedStatementFacts, ManualDocumentFacts, SecurityPolicyFacts, TestFacts,
     ThreatModelFacts, VcsFacts,
 };
 use safeguard_model::{ClaimId, Evidence, Facts, VendorRole};
@@ -141,6 +141,22 @@ fn automated(id: ClaimId, ev: &[Cited<'_>]) -> Option<Outcome> {
         (1, 1, 4) => {
             find(ev, |f| if let Facts::Vcs(v) = f { Some(v) } else { None }).map(|(i, v)| vcs(i, v))
         }
+        (1, 2, 1) => find(ev, |f| {
+            if let Facts::Composition(c) = f {
+                Some(c)
+            } else {
+                None
+            }
+        })
+        .map(|(i, c)| components_identified(i, c)),
+        (1, 2, 2) => find(ev, |f| {
+            if let Facts::Composition(c) = f {
+                Some(c)
+            } else {
+                None
+            }
+        })
+        .and_then(|(i, c)| component_integrity(i, c)),
         (1, 3, 2) => test_automation(ev),
         (1, 4, 1) => find(ev, |f| {
             if let Facts::ThreatModel(t) = f {
@@ -229,6 +245,113 @@ fn vcs(id: &str, v: &VcsFacts) -> Outcome {
         ),
         &[id],
     )
+}
+
+fn ecosystems_phrase(c: &CompositionFacts) -> String {
+    let parts: Vec<String> = c
+        .ecosystems
+        .iter()
+        .filter(|e| e.components > 0)
+        .map(|e| format!("{} {}", e.components, e.ecosystem))
+        .collect();
+    parts.join(", ")
+}
+
+fn components_identified(id: &str, c: &CompositionFacts) -> Outcome {
+    let failed: Vec<String> = c
+        .files
+        .iter()
+        .filter_map(|f| f.error.as_ref().map(|e| format!("{}:{e}", f.path)))
+        .collect();
+    let read = c.files.len() - failed.len();
+    if c.files.is_empty() && c.manifests_without_lockfile.is_empty() {
+        return Outcome::new(
+            Status::NeedsManualEvidence,
+            "No package manifest or lockfile was found, so no third-party component could be identified automatically. Components outside package managers (vendored code, compilers, build tools) must be documented by hand.",
+            &[id],
+        );
+    }
+    let base = format!(
+        "{} third-party components identified from {read} lockfiles{}{}.",
+        c.components,
+        if c.components > 0 {
+            format!(" ({})", ecosystems_phrase(c))
+        } else {
+            String::new()
+        },
+        if c.direct + c.transitive > 0 {
+            format!(", {} direct and {} transitive", c.direct, c.transitive)
+        } else {
+            String::new()
+        }
+    );
+    let mut gaps = Vec::new();
+    if !failed.is_empty() {
+        gaps.push(format!(
+            "{} lockfiles could not be read: {}",
+            failed.len(),
+            list(&failed, 3)
+        ));
+    }
+    if !c.manifests_without_lockfile.is_empty() {
+        gaps.push(format!(
+            "{} manifests have no lockfile pinning their dependencies: {}",
+            c.manifests_without_lockfile.len(),
+            list(&c.manifests_without_lockfile, 5)
+        ));
+    }
+    if gaps.is_empty() {
+        Outcome::new(
+            Status::Met,
+            format!(
+                "{base} Every manifest found is covered by a lockfile, and the SBOM in the report folder documents each component with its package URL and source file."
+            ),
+            &[id],
+        )
+    } else {
+        Outcome::new(
+            Status::PartiallyMet,
+            format!("{base} Not every component is identified: {}.", gaps.join("; ")),
+            &[id],
+        )
+    }
+}
+
+fn component_integrity(id: &str, c: &CompositionFacts) -> Option<Outcome> {
+    if c.components == 0 {
+        return None;
+    }
+    let pct = |n: u64, d: u64| (n as f64 * 1000.0 / d as f64).floor() / 10.0;
+    let without: Vec<String> = c
+        .ecosystems
+        .iter()
+        .filter(|e| e.with_integrity < e.components)
+        .map(|e| format!("{} of {} {}", e.components - e.with_integrity, e.components, e.ecosystem))
+        .collect();
+    let base = format!(
+        "{} of {} third-party components ({}%) have an integrity hash in their lockfile, which the package manager checks on every install and update.",
+        c.with_integrity,
+        c.components,
+        pct(c.with_integrity, c.components)
+    );
+    Some(if c.with_integrity == c.components {
+        Outcome::new(Status::Met, base, &[id])
+    } else if c.with_integrity == 0 {
+        Outcome::new(
+            Status::NotMet,
+            format!(
+                "None of the {} third-party components has an integrity hash in a lockfile, so nothing checks that what is installed is what was reviewed.",
+                c.components
+            ),
+            &[id],
+        )
+    } else {
+        Outcome::new(
+            Status::PartiallyMet,
+            format!("{base} Without one: {}.", list(&without, 5)),
+            &[id],
+        )
+    })
 }
 
 fn test_automation(ev: &[Cited<'_>]) -> Option<Outcome> {

@@ -91,5 +91,12 @@ pub fn write(a: &Assessment, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         std::fs::rename(&tmp, &path)?;
         written.push(path);
     }
+    for file in &a.artefacts {
+        let path = dir.join(&file.name);
+        let tmp = dir.join(format!(".{}.tmp", file.name));
+        std::fs::write(&tmp, &file.bytes)?;
+        std::fs::rename(&tmp, &path)?;
+        written.push(path);
+    }
     Ok(written)
 }

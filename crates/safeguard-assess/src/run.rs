@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use safeguard_config::{ConfigError, Loaded};
 use safeguard_model::catalogue;
 use safeguard_model::facts::ImportedStatementFacts;
-use safeguard_model::{CollectContext, Evidence, Facts, Subject, sha256_bytes};
+use safeguard_model::{ArtefactSink, CollectContext, Evidence, Facts, Subject, sha256_bytes};
 
 use crate::assessment::{
     Assessment, CollectorFailure, LedgerState, PrincipleResult, ProductLine, SCHEMA_VERSION, Scope,
@@ -86,6 +86,7 @@ pub fn run(opts: &Options, progress: Progress<'_>) -> Result<Assessment, AssessE
         commit: None,
     };
     let version = env!("CARGO_PKG_VERSION");
+    let sink = ArtefactSink::default();
     let cx = CollectContext {
         root: &root,
         files: &files,
@@ -94,6 +95,7 @@ pub fn run(opts: &Options, progress: Progress<'_>) -> Result<Assessment, AssessE
         subject: &subject,
         tool_version: version,
         ci_run: opts.ci_run.as_deref(),
+        artefacts: &sink,
     };
 
     let mut records: Vec<Evidence> = Vec::new();
@@ -167,6 +169,7 @@ pub fn run(opts: &Options, progress: Progress<'_>) -> Result<Assessment, AssessE
         evidence,
         collector_failures: failures,
         ledger,
+        artefacts: sink.into_files(),
     })
 }
 
@@ -273,6 +276,7 @@ pub fn references(e: &Evidence) -> Vec<String> {
             .collect(),
         Facts::SecurityPolicy(p) => p.documents.iter().map(|d| d.path.clone()).collect(),
         Facts::ThreatModel(t) => t.documents.clone(),
+        Facts::Composition(c) => c.files.iter().map(|f| f.path.clone()).collect(),
         Facts::ManualDocument(m) => vec![m.location.clone()],
         Facts::ImportedStatement(s) => s.evidence.clone(),
     };

@@ -18,7 +18,7 @@ use crate::output::{progress, table};
     long_about = "Safeguard turns a repository and its CI configuration into claim-by-claim evidence for the \
 UK Software Security Code of Practice (DSIT and NCSC, May 2025: 4 themes, 14 principles, 45 claims). \
 It works offline.",
-    after_help = "Examples:\n  safeguard assess                    assess the current repository into safeguard-report/\n  safeguard init --vendor \"Acme Ltd\"  write a commented safeguard.toml\n  safeguard catalogue --format json   the Code's themes, principles and claims\n  safeguard evidence verify           check the evidence ledger has not been rewritten\n\nExit codes: 0 success, 1 a policy failed (--strict, ledger verification), 2 bad usage or unreadable input."
+    after_help = "Examples:\n  safeguard assess                    assess the current repository into safeguard-report/\n  safeguard init --vendor \"Acme Ltd\"  write a commented safeguard.toml\n  safeguard catalogue --format json   the Code's themes, principles and claims\n  safeguard evidence verify           check the evidence ledger has not been rewritten\n  safeguard sbom -o sbom.cdx.json     CycloneDX SBOM from every lockfile\n\nExit codes: 0 success, 1 a policy failed (--strict, ledger verification), 2 bad usage or unreadable input."
 )]
 pub struct Cli {
     /// More log output (-v info, -vv debug). SAFEGUARD_LOG overrides it.
@@ -51,6 +51,11 @@ enum Command {
     /// Inspect and verify the evidence ledger.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
+    /// Write an SBOM (CycloneDX or SPDX) from every lockfile in a repository, or merge SBOMs.
+    #[command(
+        after_help = "Examples:\n  safeguard sbom                                   CycloneDX 1.6 JSON of . on stdout\n  safeguard sbom ../svc -o svc.cdx.json --spec-version 1.7\n  safeguard sbom --format spdx-json -o sbom.spdx.json\n  safeguard sbom --format table                    components per ecosystem, coverage gaps\n  safeguard sbom --format json | jq '.gaps'        the inventory for machines\n  safeguard sbom merge a.cdx.json b.spdx.json -o all.cdx.json\n\nLockfiles are found recursively, honouring .gitignore and skipping node_modules, target,\nvendor, .git and similar folders. Manifests with no lockfile are reported as coverage gaps.\nA lockfile that cannot be read is named with its line; the SBOM still holds the others, and\nthe exit code is 2. SOURCE_DATE_EPOCH fixes the timestamp for reproducible output."
+    )]
+    Sbom(crate::sbom::SbomArgs),
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -145,6 +150,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Catalogue(c) => catalogue_cmd(c),
         Command::Init(i) => init(i),
         Command::Evidence(e) => evidence(e),
+        Command::Sbom(s) => crate::sbom::run(s, cli.quiet, now()?),
     }
 }
 

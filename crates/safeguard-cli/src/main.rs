@@ -6,6 +6,7 @@
 
 mod cmd;
 mod output;
+mod sbom;
 
 use std::process::ExitCode;
 

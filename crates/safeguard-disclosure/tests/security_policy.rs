@@ -59,6 +59,7 @@ impl Fixture {
             subject: &subject,
             tool_version: "0.0.0-test",
             ci_run: None,
+            artefacts: &Default::default(),
         };
         let mut records = SecurityPolicyCollector.collect(&cx).unwrap();
         assert_eq!(records.len(), 1);

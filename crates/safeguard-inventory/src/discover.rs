@@ -5,7 +5,8 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use safeguard_model::{Component, Ecosystem};
+use safeguard_model::facts::{CompositionFacts, CompositionFile, EcosystemComposition};
+use safeguard_model::{Component, Ecosystem, Relationship};
 use serde::Serialize;
 
 use crate::error::ParseError;
@@ -75,8 +76,74 @@ impl Inventory {
     /// Number of distinct purls.
     pub fn distinct(&self) -> usize {
         let mut purls: Vec<&str> = self.components.iter().map(|c| c.purl.as_str()).collect();
+        purls.sort_unstable();
         purls.dedup();
         purls.len()
+    }
+
+    /// The evidence summary of this inventory for claims 1.2.1 and 1.2.2: distinct
+    /// components per ecosystem, how many carry an integrity hash, the files read and the
+    /// manifests no lockfile covers.
+    pub fn facts(&self) -> CompositionFacts {
+        use std::collections::BTreeMap;
+        // Per distinct purl: ecosystem, has a hash anywhere, relationship seen.
+        let mut distinct: BTreeMap<&str, (Ecosystem, bool, bool, bool)> = BTreeMap::new();
+        for c in &self.components {
+            let e = distinct
+                .entry(c.purl.as_str())
+                .or_insert((c.ecosystem, false, false, false));
+            e.1 |= c.has_integrity();
+            e.2 |= c.relationship == Relationship::Direct;
+            e.3 |= c.relationship == Relationship::Transitive;
+        }
+        let mut per: BTreeMap<&'static str, EcosystemComposition> = BTreeMap::new();
+        fn slot<'m>(
+            per: &'m mut BTreeMap<&'static str, EcosystemComposition>,
+            e: Ecosystem,
+        ) -> &'m mut EcosystemComposition {
+            per.entry(e.osv_name())
+                .or_insert_with(|| EcosystemComposition {
+                    ecosystem: e.osv_name().to_string(),
+                    ..Default::default()
+                })
+        }
+        let mut facts = CompositionFacts::default();
+        for (eco, hashed, direct, transitive) in distinct.values() {
+            let p = slot(&mut per, *eco);
+            p.components += 1;
+            p.with_integrity += *hashed as u64;
+            facts.components += 1;
+            facts.with_integrity += *hashed as u64;
+            if *direct {
+                facts.direct += 1;
+            } else if *transitive {
+                facts.transitive += 1;
+            }
+        }
+        for f in &self.files {
+            slot(&mut per, f.ecosystem).files += 1;
+            facts.files.push(CompositionFile {
+                path: f.path.clone(),
+                format: f.extractor.to_string(),
+                components: f.components as u64,
+                error: self
+                    .errors
+                    .iter()
+                    .find(|e| e.file == f.path)
+                    .map(|e| match (e.line, e.column) {
+                        (Some(l), Some(c)) => format!("{l}:{c}: {}", e.message),
+                        (Some(l), None) => format!("{l}: {}", e.message),
+                        _ => format!(" {}", e.message),
+                    }),
+            });
+        }
+        for g in &self.gaps {
+            slot(&mut per, g.ecosystem).manifests_without_lockfile += 1;
+            facts.manifests_without_lockfile.push(g.manifest.clone());
+        }
+        facts.manifests_without_lockfile.sort();
+        facts.ecosystems = per.into_values().collect();
+        facts
     }
 }
 

@@ -1,6 +1,7 @@
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use crate::{ClaimId, Evidence, Facts, Producer, Subject};
+use crate::{ArtefactRef, ClaimId, Evidence, Facts, Producer, Subject, sha256_bytes};
 
 /// Everything a collector may look at. Built once per run by the assessment and shared.
 pub struct CollectContext<'a> {
@@ -17,6 +18,52 @@ pub struct CollectContext<'a> {
     pub subject: &'a Subject,
     pub tool_version: &'a str,
     pub ci_run: Option<&'a str>,
+    /// Where collectors put files meant for the report folder (an SBOM, …).
+    pub artefacts: &'a ArtefactSink,
+}
+
+/// Files collectors produce for the report folder, such as the SBOM customers can be given.
+/// The assessment writes them beside its report files.
+#[derive(Debug, Default)]
+pub struct ArtefactSink {
+    files: Mutex<Vec<ReportFile>>,
+}
+
+/// One file for the report folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportFile {
+    /// File name inside the report folder.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Prefix of [`ArtefactRef::path`] for files a run wrote into its report folder.
+pub const REPORT_ARTEFACT_PREFIX: &str = "report:";
+
+impl ArtefactSink {
+    /// Hands over a report file and returns the reference an evidence record cites it by:
+    /// `report:NAME` and the SHA-256 of its bytes. A later file with the same name replaces
+    /// an earlier one.
+    pub fn put(&self, name: &str, bytes: Vec<u8>) -> ArtefactRef {
+        let r = ArtefactRef {
+            path: format!("{REPORT_ARTEFACT_PREFIX}{name}"),
+            sha256: sha256_bytes(&bytes),
+        };
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.retain(|f| f.name != name);
+        files.push(ReportFile {
+            name: name.to_string(),
+            bytes,
+        });
+        r
+    }
+
+    /// Every file handed over, sorted by name.
+    pub fn into_files(self) -> Vec<ReportFile> {
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        files
+    }
 }
 
 impl CollectContext<'_> {

@@ -34,7 +34,8 @@ pub struct Producer {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArtefactRef {
-    /// Path relative to the assessed root (or a URL).
+    /// Path relative to the assessed root, a URL, or `report:NAME` for a file the run wrote
+    /// into its report folder.
     pub path: String,
     /// SHA-256 of the artefact's bytes, lower-case hex.
     pub sha256: String,

@@ -19,6 +19,9 @@ pub enum Facts {
     SecurityPolicy(SecurityPolicyFacts),
     /// Threat-model documents and their freshness against architecture changes (1.4.1).
     ThreatModel(ThreatModelFacts),
+    /// Third-party components found in lockfiles, lockfile coverage and integrity hashes
+    /// (1.2.1, 1.2.2).
+    Composition(CompositionFacts),
     /// One entry of the manual evidence register in `safeguard.toml`.
     ManualDocument(ManualDocumentFacts),
     /// One principle of a hand-written self-assessment imported with `assess --import`.
@@ -33,6 +36,7 @@ impl Facts {
             Facts::TestSuites(_) => "test-suites",
             Facts::SecurityPolicy(_) => "security-policy",
             Facts::ThreatModel(_) => "threat-model",
+            Facts::Composition(_) => "composition",
             Facts::ManualDocument(_) => "manual-document",
             Facts::ImportedStatement(_) => "imported-statement",
         }
@@ -162,6 +166,50 @@ pub struct Change {
     pub time: String,
     /// Committer time, seconds since the Unix epoch (for comparisons).
     pub unix: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompositionFacts {
+    /// Distinct components (by package URL).
+    pub components: u64,
+    /// Distinct components the product asks for itself, and through others; the rest are
+    /// from lockfiles that do not say.
+    pub direct: u64,
+    pub transitive: u64,
+    /// Distinct components with at least one integrity hash in a lockfile.
+    pub with_integrity: u64,
+    /// Per ecosystem, sorted by ecosystem name.
+    pub ecosystems: Vec<EcosystemComposition>,
+    /// Every lockfile or manifest read, sorted by path.
+    pub files: Vec<CompositionFile>,
+    /// Manifests with no lockfile pinning their dependencies, sorted.
+    pub manifests_without_lockfile: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EcosystemComposition {
+    /// OSV ecosystem name (`crates.io`, `npm`, `PyPI`, …).
+    pub ecosystem: String,
+    pub components: u64,
+    pub with_integrity: u64,
+    /// Lockfiles (and manifests with pinned versions) read.
+    pub files: u64,
+    /// Manifests of this ecosystem without a lockfile.
+    pub manifests_without_lockfile: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompositionFile {
+    pub path: String,
+    /// The reader's id (`rust/cargolock`, `javascript/packagelockjson`, …).
+    pub format: String,
+    pub components: u64,
+    /// Why the file could not be read (`line:column: message`), when it could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

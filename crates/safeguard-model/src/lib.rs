@@ -15,7 +15,9 @@ pub mod purl;
 
 pub use catalogue::VendorRole;
 pub use claim::{ClaimId, ClaimIdError, PrincipleId};
-pub use collector::{CollectContext, CollectError, Collector};
+pub use collector::{
+    ArtefactSink, CollectContext, CollectError, Collector, REPORT_ARTEFACT_PREFIX, ReportFile,
+};
 pub use component::{Component, Ecosystem, Hash, HashAlg, Location, Relationship, Scope};
 pub use digest::{Sha256, canonical_json, hex, sha256_bytes};
 pub use evidence::{ArtefactRef, Evidence, Producer, Subject};

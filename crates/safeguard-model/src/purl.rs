@@ -95,12 +95,16 @@ impl Purl {
         let rest = rest.trim_start_matches('/');
         let (rest, subpath) = match rest.split_once('#') {
             Some((r, s)) => {
-                let s = s
+                let segments = s
                     .split('/')
-                    .filter(|p| !p.is_empty() && *p != "." && *p != "..")
                     .map(decode)
                     .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| err("the subpath has a bad percent escape"))?
+                    .ok_or_else(|| err("the subpath has a bad percent escape"))?;
+                let s = segments
+                    .iter()
+                    .flat_map(|seg| seg.split('/'))
+                    .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+                    .collect::<Vec<_>>()
                     .join("/");
                 (r, (!s.is_empty()).then_some(s))
             }
@@ -161,6 +165,9 @@ impl Purl {
         }
         let namespace = (!segments.is_empty()).then(|| segments.join("/"));
         let mut purl = Purl::new(ty, namespace.as_deref(), &name, version.as_deref());
+        if purl.name.is_empty() {
+            return Err(err("the name is empty"));
+        }
         purl.qualifiers = qualifiers;
         purl.subpath = subpath;
         Ok(purl)

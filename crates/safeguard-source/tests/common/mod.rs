@@ -158,6 +158,7 @@ impl Fixture {
             subject: &subject,
             tool_version: "0.0.0-test",
             ci_run: None,
+            artefacts: &Default::default(),
         };
         let mut records = collector.collect(&cx)?;
         assert_eq!(records.len(), 1, "exactly one record");
