@@ -295,7 +295,11 @@ impl<'a> Parser<'a> {
                 }
             }
             _ => {
-                let ch = self.text[at..].chars().next().unwrap_or('?');
+                let ch = self
+                    .text
+                    .get(at..)
+                    .and_then(|t| t.chars().next())
+                    .unwrap_or('?');
                 return Err((at, format!("unexpected {ch:?}, expected a value")));
             }
         };
@@ -371,7 +375,7 @@ impl<'a> Parser<'a> {
                 None => {
                     let k = self.value(depth + 1)?;
                     self.skip_space();
-                    if !self.text[self.pos..].starts_with("=>") {
+                    if !self.s[self.pos..].starts_with(b"=>") {
                         return Err((self.pos, "expected \"=>\" or \"key:\" in a map".to_string()));
                     }
                     self.pos += 2;

@@ -95,7 +95,7 @@ fn lex_line<'a>(
         let c = b[i];
         if c.is_ascii_whitespace() {
             i += 1;
-        } else if line[i..].starts_with("//") {
+        } else if b[i..].starts_with(b"//") {
             comment = Some(line[i + 2..].trim());
             break;
         } else if c == b'(' || c == b')' {
@@ -104,7 +104,7 @@ fn lex_line<'a>(
                 at: start + i,
             });
             i += 1;
-        } else if line[i..].starts_with("=>") {
+        } else if b[i..].starts_with(b"=>") {
             tokens.push(Token {
                 text: Cow::Borrowed("=>"),
                 at: start + i,
@@ -126,7 +126,10 @@ fn lex_line<'a>(
                     i += 1;
                 }
                 // Multi-byte characters are copied whole.
-                let ch_len = line[i..].chars().next().map_or(1, char::len_utf8);
+                let ch_len = line
+                    .get(i..)
+                    .and_then(|t| t.chars().next())
+                    .map_or(1, char::len_utf8);
                 value.push_str(&line[i..i + ch_len]);
                 i += ch_len;
             }
@@ -142,8 +145,8 @@ fn lex_line<'a>(
             while i < b.len()
                 && !b[i].is_ascii_whitespace()
                 && !matches!(b[i], b'(' | b')' | b'"' | b'`')
-                && !line[i..].starts_with("=>")
-                && !line[i..].starts_with("//")
+                && !b[i..].starts_with(b"=>")
+                && !b[i..].starts_with(b"//")
             {
                 i += 1;
             }
@@ -326,10 +329,8 @@ fn directive(
                 line: line_no,
             });
         }
-        "module" | "exclude" | "retract" | "godebug" | "tool" | "ignore" => {
-            if args.is_empty() {
-                return bad(format!("{verb} needs an argument"));
-            }
+        "module" | "exclude" | "retract" | "godebug" | "tool" | "ignore" if args.is_empty() => {
+            return bad(format!("{verb} needs an argument"));
         }
         _ => {}
     }
@@ -591,6 +592,17 @@ mod tests {
         assert_eq!(c[1].location.file, "go.sum");
         assert_eq!(c[1].location.line, Some(6));
         assert_eq!(c[1].relationship, Relationship::Transitive);
+    }
+
+    #[test]
+    fn non_ascii_paths() {
+        let c = extract("module exämple.com/m\nrequire exämple.com/x=>y v1.0.0 //indirect\n");
+        // `=>` outside a replace is an argument count error, found without slicing mid-char.
+        assert!(c.is_err());
+        let c =
+            extract("module exämple.com/m\nrequire exämple.com/日本 v1.0.0 //indirect\n").unwrap();
+        assert_eq!(c[0].name, "exämple.com/日本");
+        assert_eq!(c[0].relationship, Relationship::Transitive);
     }
 
     #[test]
