@@ -311,7 +311,8 @@ pub fn scan_files(root: &Path, files: &[String], progress: &(dyn Fn(&str) + Sync
         .iter()
         .filter_map(|f| extractor::for_path(f).map(|e| (f.as_str(), e)))
         .collect();
-    let results: Mutex<Vec<(usize, Result<Vec<Component>, ParseError>)>> = Mutex::new(Vec::new());
+    type Outcome = (usize, Result<Vec<Component>, ParseError>);
+    let results: Mutex<Vec<Outcome>> = Mutex::new(Vec::new());
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -340,8 +341,11 @@ pub fn scan_files(root: &Path, files: &[String], progress: &(dyn Fn(&str) + Sync
         let (path, ex) = jobs[i];
         let (count, failed) = match result {
             Ok(components) => {
-                let n = components.len();
-                inv.components.extend(components);
+                // The project's own packages (workspace members) are the subject, not
+                // third-party components.
+                let n = components.iter().filter(|c| !c.first_party).count();
+                inv.components
+                    .extend(components.into_iter().filter(|c| !c.first_party));
                 (n, false)
             }
             Err(e) => {

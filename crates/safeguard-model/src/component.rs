@@ -171,7 +171,7 @@ impl HashAlg {
     }
 
     /// Expected digest length in bytes.
-    pub fn len(self) -> usize {
+    pub fn digest_len(self) -> usize {
         match self {
             HashAlg::Md5 => 16,
             HashAlg::Sha1 => 20,
@@ -211,7 +211,7 @@ impl Hash {
     /// A hash from a hex string; `None` unless the length fits the algorithm.
     pub fn from_hex(alg: HashAlg, hex: &str) -> Option<Hash> {
         let hex = hex.trim();
-        (hex.len() == alg.len() * 2 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(|| Hash {
+        (hex.len() == alg.digest_len() * 2 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(|| Hash {
             alg,
             value: hex.to_ascii_lowercase(),
         })
@@ -219,7 +219,7 @@ impl Hash {
 
     /// A hash from raw digest bytes.
     pub fn from_bytes(alg: HashAlg, bytes: &[u8]) -> Option<Hash> {
-        (bytes.len() == alg.len()).then(|| Hash {
+        (bytes.len() == alg.digest_len()).then(|| Hash {
             alg,
             value: crate::hex(bytes),
         })
@@ -285,6 +285,10 @@ pub struct Component {
     /// VCS commit, for git sources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
+    /// The project's own package (a workspace member), listed by a lockfile beside the
+    /// third-party ones. Inventories leave these out; readers still report them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub first_party: bool,
 }
 
 impl Component {
@@ -303,6 +307,7 @@ impl Component {
             dependencies: Vec::new(),
             source: None,
             commit: None,
+            first_party: false,
         }
     }
 

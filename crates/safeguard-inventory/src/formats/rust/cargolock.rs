@@ -7,7 +7,7 @@
 //!   resolved to the exact locked packages and become edges.
 //! - Packages without `source` are the project's own crates (workspace members and local
 //!   path crates). They are reported, as osv-scalibr does, but in the
-//!   [`WORKSPACE_GROUP`](super::WORKSPACE_GROUP) group and without a registry source, so they
+//!   `first_party` flag and without a registry source, so they
 //!   do not pose as third-party code. Dependencies of these crates are
 //!   [`Relationship::Direct`]; the rest are [`Relationship::Transitive`].
 //! - `source` is the registry or git URL without its `registry+` / `sparse+` / `git+` prefix;
@@ -19,7 +19,7 @@ use safeguard_model::{Component, Ecosystem, Hash, HashAlg, Relationship};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{WORKSPACE_GROUP, is_commit, toml_error};
+use super::{is_commit, toml_error};
 use crate::{Extractor, FileKind, Input, LineIndex, ParseError, file_name};
 
 /// Reads `Cargo.lock` files (`rust/cargolock`).
@@ -214,7 +214,7 @@ fn build(input: &Input<'_>, text: &str, lock: &Lockfile) -> Result<Vec<Component
                 c.source = Some(url);
                 c.commit = commit;
             }
-            None => c.groups.push(WORKSPACE_GROUP.to_string()),
+            None => c.first_party = true,
         }
         c.relationship = if direct.contains(&i) {
             Relationship::Direct
@@ -297,7 +297,7 @@ source = "git+https://github.com/x/cfg-if?branch=main#0c0990399270277832fbb5b91a
                 ("cfg-if", "1.0.0")
             ]
         );
-        assert_eq!(c[0].groups, ["workspace"]);
+        assert!(c[0].first_party);
         assert_eq!(c[0].source, None);
         assert_eq!(c[0].relationship, Relationship::Unknown);
         assert_eq!(
@@ -440,11 +440,9 @@ dependencies = ["x 1.0.0 (registry+https://b)"]
             "/../../../shared/bench/inputs/bigrust/Cargo.lock"
         );
         let bytes = std::fs::read(path).unwrap();
-        let start = std::time::Instant::now();
         let c = CargoLock
             .extract(&Input::in_memory("Cargo.lock", &bytes))
             .unwrap();
-        let took = start.elapsed();
         assert_eq!(c.len(), 1066);
         assert!(c.iter().any(|c| c.name == "serde"));
         let third_party = c.iter().filter(|c| c.source.is_some()).count();
@@ -456,8 +454,6 @@ dependencies = ["x 1.0.0 (registry+https://b)"]
         }));
         assert!(c.iter().any(|c| c.relationship == Relationship::Direct));
         assert!(c.iter().any(|c| c.relationship == Relationship::Transitive));
-        // Debug build; the release bound is far tighter.
-        assert!(took.as_millis() < 2000, "{took:?}");
 
         for rel in ["test/Cargo.lock", "test/data/Cargom.lock"] {
             let path = format!(

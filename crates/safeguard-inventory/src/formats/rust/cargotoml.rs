@@ -3,7 +3,7 @@
 //!
 //! Reported, following osv-scalibr:
 //! - the `[package]` itself (name and version), in the
-//!   [`WORKSPACE_GROUP`](super::WORKSPACE_GROUP) group so it is not taken for a third-party
+//!   `first_party` flag so it is not taken for a third-party
 //!   crate;
 //! - each dependency that names a version (`regex = "1.5"`, `{ version = "=1.2.3" }`), with
 //!   the requirement as written (a leading `=` removed);
@@ -21,7 +21,7 @@ use safeguard_model::{Component, Ecosystem, Relationship, Scope};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{WORKSPACE_GROUP, is_commit, toml_error};
+use super::{is_commit, toml_error};
 use crate::{Extractor, FileKind, Input, LineIndex, ParseError, file_name};
 
 /// Reads `Cargo.toml` manifests (`rust/cargotoml`).
@@ -96,7 +96,7 @@ impl Extractor for CargoToml {
                 version,
                 input.location(Some(lines.line(name.span().start))),
             );
-            c.groups.push(WORKSPACE_GROUP.to_string());
+            c.first_party = true;
             out.push(c);
         }
         let mut sections: Vec<(&DepTable, Option<&str>)> = vec![
@@ -261,7 +261,7 @@ cc = "1.0"
                 ("cc", "1.0", Scope::Dev, Some(18)),
             ]
         );
-        assert_eq!(c[0].groups, ["workspace"]);
+        assert!(c[0].first_party);
         assert_eq!(
             c[2].commit.as_deref(),
             Some("0c0990399270277832fbb5b91a1fa118e6f63dba")

@@ -6,10 +6,6 @@ mod cargotoml;
 pub use cargolock::CargoLock;
 pub use cargotoml::CargoToml;
 
-/// The group name given to packages that are part of the project itself (workspace members
-/// and local path crates) rather than fetched from a registry or git.
-pub const WORKSPACE_GROUP: &str = "workspace";
-
 /// Whether `s` is a full 40-character hexadecimal git commit id.
 fn is_commit(s: &str) -> bool {
     s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
