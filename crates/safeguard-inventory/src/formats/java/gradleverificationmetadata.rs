@@ -60,10 +60,10 @@ impl Extractor for GradleVerificationMetadata {
                             ),
                         ));
                     }
-                    if !path.starts_with(&COMPONENT.map(String::from)) {
+                    let Some(below) = xr.below(&COMPONENT) else {
                         continue;
-                    }
-                    match &path[COMPONENT.len()..] {
+                    };
+                    match below {
                         [] => {
                             current = Some(Pending {
                                 group: e.attr("group").unwrap_or_default(),

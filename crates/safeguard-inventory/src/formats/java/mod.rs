@@ -8,8 +8,8 @@
 //! - [`GradleVerificationMetadata`] (`java/gradleverificationmetadataxml`): Gradle's
 //!   `gradle/verification-metadata.xml` (schema 1.0–1.3).
 //!
-//! [`xml`] is the strict streaming XML reader the XML formats of this family and of the
-//! dotnet family share.
+//! The crate-private `xml` module is the strict streaming XML reader that the XML formats of
+//! this family and of the dotnet family share.
 
 pub mod gradlelockfile;
 pub mod gradleverificationmetadata;

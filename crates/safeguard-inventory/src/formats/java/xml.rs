@@ -46,31 +46,29 @@ pub(crate) struct Element<'a> {
 }
 
 impl Element<'_> {
-    /// The attributes, as (local name, value) pairs. Values are unescaped and normalised.
-    /// Errors were checked when the element was read, so none are expected here; any that
-    /// remain are skipped.
-    pub fn attrs(&self) -> impl Iterator<Item = (String, String)> + '_ {
-        self.start.attributes().filter_map(|a| {
+    /// The value of the first attribute whose local name `is` accepts, unescaped and
+    /// normalised. Attribute errors were reported when the element was read.
+    fn find_attr(&self, is: impl Fn(&str) -> bool) -> Option<String> {
+        self.start.attributes().find_map(|a| {
             let a = a.ok()?;
-            let value = a.normalized_value(XmlVersion::Implicit1_0).ok()?;
-            Some((
-                a.key.local_name().into_inner().to_string(),
-                value.into_owned(),
-            ))
+            if !is(a.key.local_name().into_inner()) {
+                return None;
+            }
+            a.normalized_value(XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
         })
     }
 
     /// The value of the attribute with this local name, compared exactly.
     pub fn attr(&self, name: &str) -> Option<String> {
-        self.attrs().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.find_attr(|k| k == name)
     }
 
     /// The value of the attribute with this local name, compared ignoring ASCII case (MSBuild
     /// metadata names are case-insensitive).
     pub fn attr_ci(&self, name: &str) -> Option<String> {
-        self.attrs()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
+        self.find_attr(|k| k.eq_ignore_ascii_case(name))
     }
 }
 
@@ -99,7 +97,7 @@ fn decode_utf16(
     rest: &[u8],
     unit: fn([u8; 2]) -> u16,
 ) -> Result<String, ParseError> {
-    if rest.len() % 2 != 0 {
+    if !rest.len().is_multiple_of(2) {
         return Err(input.error(None, None, "the UTF-16 file has an odd number of bytes"));
     }
     let units = rest.chunks_exact(2).map(|c| unit([c[0], c[1]]));
@@ -205,6 +203,13 @@ impl<'a, 'i> XmlReader<'a, 'i> {
     /// Whether the open elements are exactly `want`.
     pub fn at(&self, want: &[&str]) -> bool {
         self.path.len() == want.len() && self.path.iter().zip(want).all(|(a, b)| a == b)
+    }
+
+    /// The open elements below `prefix`, when the path starts with it.
+    pub fn below(&self, prefix: &[&str]) -> Option<&[String]> {
+        let inside =
+            self.path.len() >= prefix.len() && self.path.iter().zip(prefix).all(|(a, b)| a == b);
+        inside.then(|| &self.path[prefix.len()..])
     }
 
     /// An error at a byte offset of the text.
