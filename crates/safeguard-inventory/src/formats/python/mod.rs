@@ -164,7 +164,7 @@ pub(crate) fn classify(adj: &[Vec<usize>], runtime: &[usize], groups: &[RootGrou
     let n = adj.len();
     let mut out = vec![Reach::default(); n];
     let mut seen = vec![false; n];
-    let mut walk = |roots: &[usize], seen: &mut Vec<bool>, visit: &mut dyn FnMut(usize)| {
+    let walk = |roots: &[usize], seen: &mut Vec<bool>, visit: &mut dyn FnMut(usize)| {
         seen.iter_mut().for_each(|s| *s = false);
         let mut stack: Vec<usize> = roots.iter().copied().filter(|r| *r < n).collect();
         while let Some(i) = stack.pop() {
