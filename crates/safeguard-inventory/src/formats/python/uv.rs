@@ -184,11 +184,11 @@ impl Extractor for UvLock {
                 version_of(i),
                 input.location(Some(line)),
             );
-            if let Some(r) = reach.get(i) {
-                if !r.runtime {
-                    c.scope = r.scope.unwrap_or(Scope::Runtime);
-                    c.groups = r.groups.clone();
-                }
+            if let Some(r) = reach.get(i)
+                && !r.runtime
+            {
+                c.scope = r.scope.unwrap_or(Scope::Runtime);
+                c.groups = r.groups.clone();
             }
             if !roots.is_empty() {
                 c.relationship = if direct[i] {
