@@ -13,7 +13,7 @@ use safeguard_model::{Component, Ecosystem, Hash, HashAlg};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::formats::python::member_lines;
+use crate::formats::python::{member_lines, parse_json};
 use crate::{Extractor, FileKind, Input, ParseError, file_name};
 
 /// Reads `renv.lock`.
@@ -68,11 +68,7 @@ impl Extractor for RenvLock {
         if text.trim().is_empty() {
             return Ok(Vec::new());
         }
-        let doc: BTreeMap<String, Value> = serde_json::from_str(text).map_err(|e| {
-            let line = u32::try_from(e.line()).ok().filter(|l| *l > 0);
-            let col = u32::try_from(e.column()).ok().filter(|c| *c > 0);
-            input.error(line, col, format!("not valid JSON: {e}"))
-        })?;
+        let doc: BTreeMap<String, Value> = parse_json(input, text)?;
         let repositories: HashMap<&str, &str> = doc
             .get("R")
             .and_then(|r| r.get("Repositories"))

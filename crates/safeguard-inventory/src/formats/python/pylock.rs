@@ -132,9 +132,10 @@ impl Extractor for PyLock {
     fn matches(&self, path: &str) -> bool {
         let name = file_name(path);
         name == "pylock.toml"
-            || (name.len() > "pylock..toml".len()
-                && name.starts_with("pylock.")
-                && name.ends_with(".toml"))
+            || name
+                .strip_prefix("pylock.")
+                .and_then(|n| n.strip_suffix(".toml"))
+                .is_some_and(|middle| !middle.is_empty() && !middle.contains('.'))
     }
     fn extract(&self, input: &Input<'_>) -> Result<Vec<Component>, ParseError> {
         let text = input.text()?;
@@ -312,6 +313,7 @@ directory = { path = ".", editable = true }
         assert!(PyLock.matches("pylock.dev.toml"));
         assert!(!PyLock.matches("pylock..toml"));
         assert!(!PyLock.matches("mypylock.toml"));
+        assert!(!PyLock.matches("pylock.a.b.toml"));
     }
 
     #[test]

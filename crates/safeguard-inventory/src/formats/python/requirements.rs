@@ -389,12 +389,14 @@ fn read_file(
     let mut any_via = false;
     // Whether a bare `# via` opened a list that continues on the next comment lines.
     let mut via_list_open = false;
+    // Whether comment lines now annotate the last requirement (not after an option line).
+    let mut attach = false;
 
     for logical in logical_lines(text) {
         let body = logical.body.trim();
         if body.is_empty() {
             // A comment-only line: a `# via` annotation of the previous requirement.
-            if let (Some(comment), Some(via)) = (logical.comment, vias.last_mut()) {
+            if let (true, Some(comment), Some(via)) = (attach, logical.comment, vias.last_mut()) {
                 let c = comment.trim();
                 if let Some(list) = c.strip_prefix("via ") {
                     list.split(',').for_each(|e| via.add(e));
@@ -412,6 +414,7 @@ fn read_file(
             continue;
         }
         via_list_open = false;
+        attach = false;
 
         if body.starts_with('-') && !body.starts_with("-e") && !body.starts_with("--editable") {
             let (name, value) = option(body);
@@ -461,6 +464,7 @@ fn read_file(
         vias.resize_with(out.len() - first, Via::default);
         vias.push(via);
         out.push(c);
+        attach = true;
     }
     vias.resize_with(out.len() - first, Via::default);
 
@@ -623,6 +627,11 @@ mod tests {
             cs[2].dependencies,
             ["pkg:pypi/click@7.1.2", "pkg:pypi/six@1.0"]
         );
+        // A comment after an option line annotates nothing.
+        let cs = extract("a==1  # via b\nb==2\n--index-url x\n    # via\n    #   a\n");
+        assert_eq!(cs[1].dependencies, ["pkg:pypi/a@1"]);
+        assert!(cs[0].dependencies.is_empty());
+        assert_eq!(cs[1].relationship, Relationship::Direct);
         // Without annotations nothing is known.
         assert_eq!(extract("a==1\n")[0].relationship, Relationship::Unknown);
     }
