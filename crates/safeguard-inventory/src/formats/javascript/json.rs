@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 /// Deepest nesting of arrays and objects accepted.
-pub const MAX_DEPTH: usize = 512;
+pub const MAX_DEPTH: usize = 256;
 
 /// Which JSON flavour to accept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

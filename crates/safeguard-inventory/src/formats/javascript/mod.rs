@@ -58,13 +58,29 @@ pub(crate) fn sri_hashes(sri: &str) -> Vec<Hash> {
         else {
             continue;
         };
-        if let Some(h) = Hash::from_bytes(alg, &bytes)
-            && !out.contains(&h)
-        {
+        if bytes.len() != alg.len() {
+            continue;
+        }
+        let h = Hash {
+            alg,
+            value: hex(&bytes),
+        };
+        if !out.contains(&h) {
             out.push(h);
         }
     }
     out
+}
+
+/// Lower-case hex of `bytes` (a table lookup; formatting each byte is slow on big files).
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
 }
 
 /// `s` when it looks like an abbreviated or full git commit id (7 to 64 hex digits).
@@ -448,5 +464,66 @@ mod tests {
         assert!(out[0].groups.is_empty());
         assert_eq!(out[0].relationship, Relationship::Direct);
         assert_eq!(out[0].location.line, Some(3));
+    }
+
+    /// Truncated and corrupted copies of the fixtures: every reader must return (a value or
+    /// an error) rather than panic or overflow its stack.
+    #[test]
+    fn hostile_inputs_do_not_panic() {
+        use crate::Extractor;
+        let base = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/testdata/osv-scalibr-extractors/javascript/"
+        );
+        let cases: [(&dyn Extractor, &str); 6] = [
+            (&PackageLockJson, "packagelockjson/testdata/commits.v2.json"),
+            (
+                &PackageLockJson,
+                "packagelockjson/testdata/nested-dependencies.v1.json",
+            ),
+            (&YarnLock, "yarnlock/testdata/commits.v1.lock"),
+            (&YarnLock, "yarnlock/testdata/with-aliases.v2.lock"),
+            (
+                &PnpmLock,
+                "pnpmlock/testdata/peer-dependencies-advanced.v9.yaml",
+            ),
+            (&BunLock, "bunlock/testdata/commits.json5"),
+        ];
+        for (ex, rel) in cases {
+            let bytes = std::fs::read(format!("{base}{rel}")).unwrap();
+            let whole = ex.extract(&Input::in_memory(rel, &bytes)).unwrap();
+            assert!(!whole.is_empty(), "{rel}");
+            let step = (bytes.len() / 150).max(1);
+            for cut in (0..bytes.len()).step_by(step) {
+                let _ = ex.extract(&Input::in_memory(rel, &bytes[..cut]));
+                for b in [b'"', b'{', b'[', b':', b'\n', b'@', b'/', 0xFF] {
+                    let mut m = bytes.clone();
+                    m[cut] = b;
+                    let _ = ex.extract(&Input::in_memory(rel, &m));
+                }
+            }
+        }
+        let deep = format!(
+            "{}{}",
+            "{\"dependencies\": {\"a\": ".repeat(200),
+            "}".repeat(400)
+        );
+        assert!(
+            PackageLockJson
+                .extract(&Input::in_memory("package-lock.json", deep.as_bytes()))
+                .is_err()
+        );
+        let deep = "[".repeat(1_000_000);
+        assert!(
+            BunLock
+                .extract(&Input::in_memory("bun.lock", deep.as_bytes()))
+                .is_err()
+        );
+        let deep = "a:\n".to_string() + &" - [".repeat(100_000);
+        assert!(
+            PnpmLock
+                .extract(&Input::in_memory("pnpm-lock.yaml", deep.as_bytes()))
+                .is_err()
+        );
     }
 }

@@ -88,6 +88,8 @@ pub fn parse<T: for<'de> Deserialize<'de>>(input: &Input<'_>, text: &str) -> Res
             max_depth: 128,
         },
         duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::LastWins,
+        emit_comments: false,
+        with_snippet: false,
     };
     serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let (line, col) = e
