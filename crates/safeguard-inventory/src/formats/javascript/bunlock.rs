@@ -159,12 +159,21 @@ impl Extractor for BunLock {
         let mut edges: Vec<Vec<Edge>> = vec![Vec::new(); pkgs.len()];
         for (i, p) in pkgs.iter().enumerate() {
             let Some(info) = p.info else { continue };
+            let optional_peers: Vec<&str> = info
+                .get("optionalPeers")
+                .and_then(Node::as_array)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(Node::as_str)
+                .collect();
             for (key, optional) in [
                 ("dependencies", false),
                 ("optionalDependencies", true),
                 ("peerDependencies", false),
             ] {
                 for d in info.members(key) {
+                    let optional = optional
+                        || (key == "peerDependencies" && optional_peers.contains(&d.key.as_ref()));
                     if let Some(to) = resolve(p.key, &d.key) {
                         edges[i].push(Edge { to, optional });
                     }
@@ -292,12 +301,13 @@ mod tests {
     },
   },
   "packages": {
-    "chalk": ["chalk@4.1.2", "", { "dependencies": { "supports-color": "^7.1.0" } }, "sha512-oKnbhFyRIXpUuez8iBMmyEa4nbj4IOQyuhc/wy9kY7/WVPcwIO9VA668Pu8RkO7+0G76SLROeyw9CpQ061i4mA=="],
+    "chalk": ["chalk@4.1.2", "", { "dependencies": { "supports-color": "^7.1.0" }, "peerDependencies": { "pp": "*" }, "optionalPeers": ["pp"] }, "sha512-oKnbhFyRIXpUuez8iBMmyEa4nbj4IOQyuhc/wy9kY7/WVPcwIO9VA668Pu8RkO7+0G76SLROeyw9CpQ061i4mA=="],
     "supports-color": ["supports-color@5.5.0", "", {}, ""],
     "chalk/supports-color": ["supports-color@7.2.0", "", { "dependencies": { "has-flag": "^4" } }, ""],
     "has-flag": ["has-flag@4.0.0", "", {}, ""],
     "@s/t": ["@s/t@1.0.0", "https://npm.example.com/", { "dependencies": { "supports-color": "5" } }, ""],
     "fsevents": ["fsevents@2.0.0", "", { "dependencies": { "nan": "*" } }, ""],
+    "pp": ["pp@1.0.0", "", {}, ""],
     "nan": ["nan@2.0.0", "", {}, ""],
     "g": ["g@github:o/g#6609a88", {}, "o-g-6609a88"],
     "ws": ["ws@workspace:packages/ws", {}],
@@ -307,13 +317,16 @@ mod tests {
     #[test]
     fn scopes_edges_hashes_and_lines() {
         let cs = extract(LOCK).unwrap();
-        assert_eq!(cs.len(), 8, "{cs:#?}");
+        assert_eq!(cs.len(), 9, "{cs:#?}");
         let chalk = find(&cs, "chalk", "4.1.2");
         assert_eq!(chalk.location.line, Some(13));
         assert_eq!(chalk.relationship, Relationship::Direct);
         assert_eq!(chalk.scope, Scope::Runtime);
         assert_eq!(chalk.hashes[0].alg, HashAlg::Sha512);
-        assert_eq!(chalk.dependencies, vec!["pkg:npm/supports-color@7.2.0"]);
+        assert_eq!(
+            chalk.dependencies,
+            vec!["pkg:npm/pp@1.0.0", "pkg:npm/supports-color@7.2.0"]
+        );
         let sc7 = find(&cs, "supports-color", "7.2.0");
         assert_eq!(sc7.relationship, Relationship::Transitive);
         assert_eq!(sc7.dependencies, vec!["pkg:npm/has-flag@4.0.0"]);
@@ -326,6 +339,7 @@ mod tests {
         let t = find(&cs, "@s/t", "1.0.0");
         assert_eq!(t.source.as_deref(), Some("https://npm.example.com/"));
         assert_eq!(find(&cs, "nan", "2.0.0").scope, Scope::Optional);
+        assert_eq!(find(&cs, "pp", "1.0.0").scope, Scope::Optional);
         let g = find(&cs, "g", "");
         assert_eq!(g.commit.as_deref(), Some("6609a88"));
         assert!(!cs.iter().any(|c| c.name == "ws"));

@@ -44,9 +44,13 @@ impl Extractor for YarnLock {
     }
     fn extract(&self, input: &Input<'_>) -> Result<Vec<Component>, ParseError> {
         let text = input.text()?;
-        let berry = text
-            .lines()
-            .any(|l| l.starts_with("__metadata:") || l.starts_with("\"__metadata\":"));
+        // Berry files start with `__metadata`; a berry file stripped of it still uses
+        // `resolution:` fields, which classic files never have.
+        let berry = text.lines().any(|l| {
+            l.starts_with("__metadata:")
+                || l.starts_with("\"__metadata\":")
+                || l.starts_with("  resolution: ")
+        });
         let entries = if berry {
             parse_berry(input, text)?
         } else {
@@ -227,6 +231,13 @@ struct BerryEntry {
     dependencies: Entries<Option<String>>,
     #[serde(default, rename = "optionalDependencies")]
     optional_dependencies: Entries<Option<String>>,
+    #[serde(default, rename = "dependenciesMeta")]
+    dependencies_meta: Entries<Option<DependencyMeta>>,
+}
+
+#[derive(Deserialize, Default)]
+struct DependencyMeta {
+    optional: Option<bool>,
 }
 
 fn parse_berry(input: &Input<'_>, text: &str) -> Result<Vec<Entry>, ParseError> {
@@ -237,10 +248,19 @@ fn parse_berry(input: &Input<'_>, text: &str) -> Result<Vec<Entry>, ParseError> 
             continue;
         }
         let e = value.unwrap_or_default();
+        // Berry lists optional dependencies with the others and flags them in
+        // `dependenciesMeta`.
+        let optional_names: Vec<&str> = e
+            .dependencies_meta
+            .iter()
+            .filter(|(_, m)| m.as_ref().and_then(|m| m.optional).unwrap_or(false))
+            .map(|(n, _)| n)
+            .collect();
         let mut deps = Vec::new();
-        for (list, optional) in [(e.dependencies, false), (e.optional_dependencies, true)] {
-            for (k, v) in list.0 {
-                deps.push((k.text, v.unwrap_or_default(), optional));
+        for (list, optional) in [(&e.dependencies, false), (&e.optional_dependencies, true)] {
+            for (k, v) in list.iter() {
+                let optional = optional || optional_names.contains(&k);
+                deps.push((k.to_string(), v.clone().unwrap_or_default(), optional));
             }
         }
         let specs = header_specs(&key.text).unwrap_or_else(|_| vec![key.text.clone()]);
@@ -652,6 +672,28 @@ __metadata:
         );
         assert_eq!(g.scope, Scope::Dev);
         assert!(!cs.iter().any(|c| c.name == "app" || c.name == "lib"));
+    }
+
+    #[test]
+    fn berry_optional_dependencies_meta() {
+        let text = "\"app@workspace:.\":
+  version: 0.0.0-use.local
+  resolution: \"app@workspace:.\"
+  dependencies:
+    f: \"npm:^2\"
+  dependenciesMeta:
+    f:
+      optional: true
+
+\"f@npm:^2\":
+  version: 2.0.0
+  resolution: \"f@npm:2.0.0\"
+";
+        let cs = extract(text).unwrap();
+        assert_eq!(cs.len(), 1);
+        assert_eq!(cs[0].scope, Scope::Optional);
+        assert_eq!(cs[0].relationship, Relationship::Direct);
+        assert_eq!(cs[0].location.line, Some(10));
     }
 
     #[test]
