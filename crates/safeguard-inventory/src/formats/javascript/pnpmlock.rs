@@ -391,7 +391,7 @@ fn read(input: &Input<'_>, lock: Lockfile) -> Result<Vec<Component>, ParseError>
             (KeyInfo::Invalid, None) => {
                 return Err(input.error(
                     (key.line > 0).then_some(key.line),
-                    None,
+                    (key.column > 0).then_some(key.column),
                     format!(
                         "{:?} is not a dependency path (expected {})",
                         key.text,
@@ -659,7 +659,7 @@ packages:
     fn errors_name_the_place() {
         let e = extract("lockfileVersion: 5.3\npackages:\n  /a/1.0.0:\n    dev: false\n  bad:\n    dev: false\n")
             .unwrap_err();
-        assert_eq!(e.line, Some(5));
+        assert_eq!((e.line, e.column), (Some(5), Some(3)));
         assert!(e.message.contains("\"bad\""), "{e}");
         let e = extract("lockfileVersion: 5.3\npackages: [\n").unwrap_err();
         assert!(e.line.is_some(), "{e}");

@@ -12,11 +12,12 @@ use crate::{Input, ParseError};
 #[derive(Debug)]
 pub struct Entries<V>(pub Vec<(Key, V)>);
 
-/// A mapping key and the line it is on (0 when unknown).
+/// A mapping key and where it starts (1-based; 0 when unknown).
 #[derive(Debug)]
 pub struct Key {
     pub text: String,
     pub line: u32,
+    pub column: u32,
 }
 
 impl<V> Default for Entries<V> {
@@ -47,10 +48,12 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
                 while let Some(k) = map.next_key::<serde_saphyr::Spanned<Text>>()? {
                     let v = map.next_value::<V>()?;
                     let line = u32::try_from(k.referenced.line()).unwrap_or(0);
+                    let column = u32::try_from(k.referenced.column()).unwrap_or(0);
                     out.push((
                         Key {
                             text: k.value.0,
                             line,
+                            column,
                         },
                         v,
                     ));
@@ -87,7 +90,9 @@ pub fn parse<T: for<'de> Deserialize<'de>>(input: &Input<'_>, text: &str) -> Res
             max_nodes: 20_000_000,
             max_depth: 128,
         },
-        duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::LastWins,
+        // Forwarding repeated keys (rather than buffering every mapping to drop them) is
+        // several times faster; a repeated package key then yields one entry per copy.
+        duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::PassThrough,
         emit_comments: false,
         with_snippet: false,
     };
