@@ -6,8 +6,9 @@
 //! - Berry: YAML with a `__metadata` entry; entries carry `version`, `resolution`
 //!   (`name@npm:1.2.3`, `name@https://…#commit=…`, `name@workspace:path`, `patch:`…) and
 //!   `checksum` (yarn's SHA-512 of its cache archive, reported as the SHA-512 hash).
-//!   `workspace:` entries are the project's own packages: not components, but what they
-//!   depend on is what the project depends on directly.
+//!   `workspace:` entries are the project's own packages: the root (`workspace:.`) is left
+//!   out, other workspaces are reported with `first_party` set, and what they depend on is
+//!   what the project depends on directly.
 //!
 //! Edges are resolved through the specifiers (`name@range`). The root `package.json` (and,
 //! for berry, each workspace's `package.json`) read from beside the lockfile tell direct
@@ -397,7 +398,10 @@ fn build(input: &Input<'_>, entries: Vec<Entry>, berry: bool) -> Vec<Component> 
     let mut merger = Merger::default();
     let mut comp_of: Vec<Option<usize>> = vec![None; entries.len()];
     for (i, e) in entries.iter().enumerate() {
-        if workspace_path(e).is_some() {
+        // The root workspace is the project; other workspaces are its own packages, reported
+        // but marked first-party so inventories leave them out.
+        let workspace = workspace_path(e);
+        if workspace.is_some_and(|p| p == "." || p.is_empty()) {
             continue;
         }
         let first = e.specs.first().map_or("", String::as_str);
@@ -412,6 +416,7 @@ fn build(input: &Input<'_>, entries: Vec<Entry>, berry: bool) -> Vec<Component> 
             &e.version,
             input.location(Some(e.line)),
         );
+        c.first_party = workspace.is_some();
         if let Some(scope) = scopes[i] {
             c.scope = scope;
             c.groups = groups_for(scope);
@@ -648,7 +653,10 @@ __metadata:
                 ),
             ],
         );
-        assert_eq!(cs.len(), 3, "{cs:#?}");
+        assert_eq!(cs.len(), 4, "{cs:#?}");
+        let lib = cs.iter().find(|c| c.name == "lib").expect("workspace member");
+        assert!(lib.first_party);
+        assert!(cs.iter().filter(|c| c.name != "lib").all(|c| !c.first_party));
         let a = find(&cs, "a", "1.0.0");
         assert_eq!(a.location.line, Some(7));
         assert_eq!(a.hashes[0].alg, HashAlg::Sha512);
@@ -671,7 +679,7 @@ __metadata:
             Some("0a2d2506c1fe299691fc5db53a2097db3bd615bc")
         );
         assert_eq!(g.scope, Scope::Dev);
-        assert!(!cs.iter().any(|c| c.name == "app" || c.name == "lib"));
+        assert!(!cs.iter().any(|c| c.name == "app"));
     }
 
     #[test]
