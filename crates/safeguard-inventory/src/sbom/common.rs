@@ -16,7 +16,7 @@ pub(crate) const PROP_PREFIX: &str = "safeguard:";
 /// The file's text: UTF-8 (byte-order mark stripped) or UTF-16 with a byte-order mark.
 pub(crate) fn decode_text<'a>(path: &'a str, bytes: &'a [u8]) -> Result<Cow<'a, str>, ParseError> {
     let utf16 = |rest: &[u8], le: bool| -> Result<Cow<'a, str>, ParseError> {
-        if rest.len() % 2 != 0 {
+        if !rest.len().is_multiple_of(2) {
             return Err(ParseError::new(
                 path,
                 None,

@@ -524,12 +524,11 @@ pub(crate) fn convert(path: &str, bom: CdxIn) -> Result<Document, ParseError> {
             line: c.line,
         };
         let Some(mut component) = common::make_component(&raw, location) else {
-            return Err(ParseError::new(
-                path,
-                c.line,
-                None,
-                "a component has neither a \"name\" nor a \"purl\"",
-            ));
+            tracing::warn!(
+                "{path}:{}: skipping a component with neither a name nor a purl",
+                c.line.unwrap_or(0)
+            );
+            continue;
         };
         component.scope = match c.scope {
             Some(ScopeIn::Optional) => Scope::Optional,

@@ -158,7 +158,7 @@ pub fn read(path: &str, bytes: &[u8]) -> Result<Document, ParseError> {
             None,
             "the file is empty; expected a CycloneDX or SPDX document",
         )),
-        Some(b'{') => read_json(path, text, start),
+        Some(b'{' | b'[') => read_json(path, text, start),
         Some(b'<') => read_xml(path, text),
         Some(_) if spdx_tv::looks_like(text) => spdx_tv::read(path, text),
         Some(_) if spdx::looks_like_yaml(text) => spdx::read_yaml(path, text),

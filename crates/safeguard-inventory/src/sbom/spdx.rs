@@ -562,12 +562,13 @@ pub(crate) fn convert(path: &str, doc: SpdxIn) -> Result<Document, ParseError> {
             line: p.line,
         };
         let Some(mut c) = common::make_component(&raw, location) else {
-            return Err(ParseError::new(
-                path,
-                p.line,
-                None,
-                format!("package {} has neither a name nor a purl", p.spdx_id),
-            ));
+            tracing::warn!(
+                "{path}:{}: skipping package {} with neither a name nor a purl",
+                p.line.unwrap_or(0),
+                p.spdx_id
+            );
+            slots.push(None);
+            continue;
         };
         let mut hashes: BTreeSet<Hash> = p
             .checksums
