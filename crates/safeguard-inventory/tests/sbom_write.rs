@@ -628,3 +628,53 @@ fn merge_keeps_every_location() {
     assert_eq!(locations, ["a.cdx.json", "b.spdx.json"]);
     assert!(cdx_schema_errors("1.6", &doc).is_empty());
 }
+
+#[test]
+fn thousands_of_components_are_quick() {
+    // 3000 npm packages, each depending on the next two, each locked in two files.
+    let n = 3000;
+    let purls: Vec<String> = (0..n)
+        .map(|i| purl(Ecosystem::Npm, &format!("pkg-{i}"), "1.0.0"))
+        .collect();
+    let mut inv = safeguard_inventory::Inventory::default();
+    for file in ["a/package-lock.json", "b/package-lock.json"] {
+        for i in 0..n {
+            let mut c = Component::new(
+                Ecosystem::Npm,
+                &format!("pkg-{i}"),
+                "1.0.0",
+                safeguard_model::Location {
+                    file: file.into(),
+                    line: Some(i as u32 + 1),
+                },
+            );
+            c.dependencies = purls[i + 1..(i + 3).min(n)].to_vec();
+            c.relationship = if i < 10 {
+                Relationship::Direct
+            } else {
+                Relationship::Transitive
+            };
+            inv.components.push(c);
+        }
+    }
+    let start = std::time::Instant::now();
+    let cdx = sbom::write_cyclonedx(&inv, &metadata(), CdxVersion::V1_6);
+    let spdx = sbom::write_spdx(&inv, &metadata());
+    let written = start.elapsed();
+    let a = sbom::read("a.cdx.json", cdx.as_bytes()).unwrap();
+    let b = sbom::read("b.spdx.json", spdx.as_bytes()).unwrap();
+    let total = start.elapsed();
+    eprintln!("{n} components x2: written in {written:?}, written and read back in {total:?}");
+    assert_eq!(a.components.len(), n);
+    assert_eq!(b.components.len(), n);
+    assert_eq!(a.components[5].dependencies.len(), 2);
+    assert_eq!(
+        b.components
+            .iter()
+            .filter(|c| c.relationship == Relationship::Direct)
+            .count(),
+        10
+    );
+    // Generous for an unoptimised test build; release is an order of magnitude faster.
+    assert!(total < std::time::Duration::from_secs(5), "{total:?}");
+}

@@ -326,6 +326,9 @@ fn finish(
         return;
     }
     // metadata/supplier/name, metadata/manufacturer/name, legacy metadata/tools/tool.
+    if !(3..=4).contains(&frames.len()) {
+        return;
+    }
     let names: Vec<&str> = frames.iter().map(|f| f.name.as_str()).collect();
     match (names.as_slice(), frame.name.as_str()) {
         (["bom", "metadata", "supplier"], "name") => {

@@ -234,27 +234,26 @@ pub(crate) fn go_h1_string(h: &Hash) -> String {
     )
 }
 
-/// Folds `other` (same purl, same place) into `into`.
+/// Folds `other` (same purl, same place) into `into`. Lists are extended; call [`tidy`] on
+/// `into` once everything is folded in.
 pub(crate) fn absorb(into: &mut Component, other: Component) {
     into.scope = into.scope.min(other.scope);
     into.relationship = into.relationship.min(other.relationship);
-    for g in other.groups {
-        if !into.groups.contains(&g) {
-            into.groups.push(g);
-        }
-    }
-    for h in other.hashes {
-        if !into.hashes.contains(&h) {
-            into.hashes.push(h);
-        }
-    }
-    for d in other.dependencies {
-        if !into.dependencies.contains(&d) {
-            into.dependencies.push(d);
-        }
-    }
+    into.groups.extend(other.groups);
+    into.hashes.extend(other.hashes);
+    into.dependencies.extend(other.dependencies);
     into.source = into.source.take().or(other.source);
     into.commit = into.commit.take().or(other.commit);
+}
+
+/// Sorts and de-duplicates a component's lists after [`absorb`].
+pub(crate) fn tidy(c: &mut Component) {
+    c.groups.sort();
+    c.groups.dedup();
+    c.hashes.sort();
+    c.hashes.dedup();
+    c.dependencies.sort();
+    c.dependencies.dedup();
 }
 
 /// One distinct purl of an inventory, with what all its declarations say.

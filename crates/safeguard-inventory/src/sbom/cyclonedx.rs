@@ -584,12 +584,12 @@ pub(crate) fn convert(path: &str, bom: CdxIn) -> Result<Document, ParseError> {
     }
     for (i, targets) in edges {
         let c = &mut components[i];
-        for t in targets {
-            if t != c.purl && !c.dependencies.contains(&t) {
-                c.dependencies.push(t);
-            }
-        }
+        c.dependencies
+            .extend(targets.into_iter().filter(|t| *t != c.purl));
+    }
+    for c in &mut components {
         c.dependencies.sort();
+        c.dependencies.dedup();
     }
     super::classify_relationships(&mut components, root_deps.as_deref());
 

@@ -326,16 +326,25 @@ pub fn merge(docs: &[Document]) -> Inventory {
         .sort_by(|a, b| (&a.purl, &a.location, &a.scope).cmp(&(&b.purl, &b.location, &b.scope)));
     // The same purl at the same place twice (a nested duplicate) is one declaration; merge
     // what the copies say rather than dropping it.
-    let mut merged: Vec<Component> = Vec::with_capacity(inv.components.len());
+    let mut merged: Vec<(Component, bool)> = Vec::with_capacity(inv.components.len());
     for c in std::mem::take(&mut inv.components) {
         match merged.last_mut() {
-            Some(last) if last.purl == c.purl && last.location == c.location => {
+            Some((last, absorbed)) if last.purl == c.purl && last.location == c.location => {
                 common::absorb(last, c);
+                *absorbed = true;
             }
-            _ => merged.push(c),
+            _ => merged.push((c, false)),
         }
     }
-    inv.components = merged;
+    inv.components = merged
+        .into_iter()
+        .map(|(mut c, absorbed)| {
+            if absorbed {
+                common::tidy(&mut c);
+            }
+            c
+        })
+        .collect();
     inv.files.sort_by(|a, b| a.path.cmp(&b.path));
     inv
 }
@@ -447,5 +456,234 @@ pub(crate) fn classify_relationships(components: &mut [Component], root_deps: Op
             2 => Relationship::Transitive,
             _ => Relationship::Unknown,
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use safeguard_model::{HashAlg, Relationship, Scope};
+
+    use super::common::{RawPackage, cpe_version, make_component, timestamp, uuid_from};
+    use super::*;
+
+    fn raw<'a>(
+        purl: Option<&'a str>,
+        name: Option<&'a str>,
+        version: Option<&'a str>,
+    ) -> RawPackage<'a> {
+        RawPackage {
+            purl,
+            name,
+            version,
+            ..RawPackage::default()
+        }
+    }
+
+    fn component(r: RawPackage<'_>) -> Component {
+        make_component(&r, safeguard_model::Location::default()).unwrap()
+    }
+
+    #[test]
+    fn components_from_purls_and_names() {
+        // An encoded slash in an npm name is rebuilt canonically.
+        let c = component(raw(
+            Some("pkg:npm/%40gar%2Fpromisify@1.1.3"),
+            Some("x"),
+            None,
+        ));
+        assert_eq!(
+            (c.ecosystem, c.name.as_str()),
+            (Ecosystem::Npm, "@gar/promisify")
+        );
+        assert_eq!(c.purl, "pkg:npm/%40gar/promisify@1.1.3");
+        // Maven: group:artifact, qualifiers kept.
+        let c = component(raw(
+            Some("pkg:maven/log4j/log4j@1.2.15?type=jar"),
+            Some("v1_2_15"),
+            None,
+        ));
+        assert_eq!(
+            (c.name.as_str(), c.version.as_str()),
+            ("log4j:log4j", "1.2.15")
+        );
+        assert_eq!(c.purl, "pkg:maven/log4j/log4j@1.2.15?type=jar");
+        // Generic and OS types: the namespace is a vendor or distribution, not the name.
+        let c = component(raw(Some("pkg:deb/debian/curl@7.0"), None, None));
+        assert_eq!((c.ecosystem, c.name.as_str()), (Ecosystem::Generic, "curl"));
+        let c = component(raw(Some("pkg:github/package-url/purl-spec@v1"), None, None));
+        assert_eq!(c.name, "package-url/purl-spec");
+        // The version field fills a purl without one, and goes into the purl.
+        let c = component(raw(
+            Some("pkg:cargo/rustls"),
+            Some("rustls"),
+            Some("0.23.13"),
+        ));
+        assert_eq!(
+            (c.version.as_str(), c.purl.as_str()),
+            ("0.23.13", "pkg:cargo/rustls@0.23.13")
+        );
+        // Not a purl: name and version, as pkg:generic.
+        let c = component(raw(Some("a-purl-1"), Some("package-1"), Some("1.0.1")));
+        assert_eq!(
+            (c.ecosystem, c.purl.as_str()),
+            (Ecosystem::Generic, "pkg:generic/package-1@1.0.1")
+        );
+        // No version anywhere but a CPE.
+        let c = component(RawPackage {
+            name: Some("Nginx"),
+            cpe: Some("cpe:2.3:a:nginx:nginx:1.21.1:*:*:*:*:*:*:*"),
+            group: Some("f5"),
+            ..RawPackage::default()
+        });
+        assert_eq!((c.name.as_str(), c.version.as_str()), ("Nginx", "1.21.1"));
+        assert_eq!(c.purl, "pkg:generic/f5/Nginx@1.21.1");
+        assert!(make_component(&raw(None, Some("  "), None), Default::default()).is_none());
+    }
+
+    #[test]
+    fn cpe_versions() {
+        assert_eq!(
+            cpe_version("cpe:2.3:a:nginx:nginx:1.21.1").as_deref(),
+            Some("1.21.1")
+        );
+        assert_eq!(
+            cpe_version("cpe:2.3:a:x:y\\:z:2.0\\.1:*:*:*:*:*:*:*").as_deref(),
+            Some("2.0.1")
+        );
+        assert_eq!(cpe_version("cpe:2.3:*:some:package:*:*:*:*:*:*:*:*"), None);
+        assert_eq!(
+            cpe_version("cpe:/a:apache:log4j:1.2.15").as_deref(),
+            Some("1.2.15")
+        );
+        assert_eq!(cpe_version("cpe:2.3:a:short"), None);
+        assert_eq!(cpe_version("not a cpe"), None);
+    }
+
+    #[test]
+    fn uuids_and_timestamps() {
+        let u = uuid_from(b"abc");
+        assert_eq!(u, uuid_from(b"abc"));
+        assert_ne!(u, uuid_from(b"abd"));
+        let parts: Vec<&str> = u.split('-').collect();
+        assert_eq!(
+            parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12]
+        );
+        assert!(parts[2].starts_with('5'));
+        assert!(parts[3].starts_with(['8', '9', 'a', 'b']));
+        // sha256("abc") = ba7816bf 8f01cfea 414140de 5dae2223 …
+        assert_eq!(u, "ba7816bf-8f01-5fea-8141-40de5dae2223");
+        let t = time::macros::datetime!(2025-12-31 23:59:59.999 -01:00);
+        assert_eq!(timestamp(t), "2026-01-01T00:59:59Z");
+    }
+
+    const CDX: &str = r#"{
+  "bomFormat": "CycloneDX",
+  "specVersion": "1.6",
+  "metadata": {
+    "tools": [{"vendor": "x", "name": "old-tool", "version": "1"}],
+    "component": {"type": "application", "bom-ref": "root", "name": "app"}
+  },
+  "components": [
+    {"type": "library", "bom-ref": "a", "name": "a", "version": "1", "purl": "pkg:npm/a@1",
+     "hashes": [{"alg": "SHA-256", "content": "ABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABAB"},
+                {"alg": "SHA3-256", "content": "00"}],
+     "properties": [{"name": "safeguard:hash:go-h1", "value": "h1:Zx2dPfWOx7ccBmuT4TC1TGf8hCmx8GTJtO1lTD1OfqM="}]},
+    {"type": "library", "bom-ref": "b", "name": "b", "version": "2", "purl": "pkg:npm/b@2",
+     "scope": "excluded"},
+    {"type": "library", "bom-ref": "c", "name": "c", "version": "3", "purl": "pkg:npm/c@3",
+     "scope": "optional"}
+  ],
+  "dependencies": [
+    {"ref": "root", "dependsOn": ["a"]},
+    {"ref": "a", "dependsOn": ["b", "nowhere", "b"]}
+  ]
+}"#;
+
+    #[test]
+    fn cyclonedx_hashes_scopes_edges_lines() {
+        let doc = read("x.cdx.json", CDX.as_bytes()).unwrap();
+        assert_eq!(doc.tool.as_deref(), Some("old-tool 1"));
+        assert_eq!(doc.subject.as_ref().unwrap().name, "app");
+        let [a, b, c] = doc.components.as_slice() else {
+            panic!("{:?}", doc.components)
+        };
+        assert_eq!(
+            a.hashes.len(),
+            2,
+            "SHA-256 and go-h1; SHA3 has no model name"
+        );
+        assert_eq!(a.hashes[0].alg, HashAlg::Sha256);
+        assert_eq!(a.hashes[0].value, "ab".repeat(32));
+        assert_eq!(a.hashes[1].alg, HashAlg::GoH1);
+        assert_eq!(a.dependencies, ["pkg:npm/b@2"]);
+        assert_eq!(
+            (a.scope, b.scope, c.scope),
+            (Scope::Runtime, Scope::Dev, Scope::Optional)
+        );
+        assert_eq!(
+            (a.relationship, b.relationship, c.relationship),
+            (
+                Relationship::Direct,
+                Relationship::Transitive,
+                Relationship::Unknown
+            )
+        );
+        assert_eq!(
+            (a.location.line, b.location.line, c.location.line),
+            (Some(9), Some(13), Some(15))
+        );
+        assert_eq!(a.location.file, "x.cdx.json");
+    }
+
+    #[test]
+    fn spdx_tag_value_scopes_edges_lines() {
+        let text = "SPDXVersion: SPDX-2.3\nSPDXID: SPDXRef-DOCUMENT\nCreator: Tool: t-1\n\
+            Relationship: SPDXRef-DOCUMENT DESCRIBES SPDXRef-root\n\n\
+            PackageName: root\nSPDXID: SPDXRef-root\nPackageVersion: 9\n\
+            PackageSupplier: Organization: Acme (ops@acme.test)\n\
+            PackageSourceInfo: <text>built from VCS commit 0123abcd\nsecond line</text>\n\n\
+            PackageName: left-pad\nSPDXID: SPDXRef-lp\nPackageVersion: 1.3.0\n\
+            PackageChecksum: SHA1: 0000000000000000000000000000000000000001\n\
+            ExternalRef: PACKAGE-MANAGER purl pkg:npm/left-pad@1.3.0\n\n\
+            PackageName: jest\nSPDXID: SPDXRef-jest\nPackageVersion: 29\n\
+            FileName: ./a.txt\nSPDXID: SPDXRef-file\n\
+            Relationship: SPDXRef-root DEPENDS_ON SPDXRef-lp\n\
+            Relationship: SPDXRef-jest DEV_DEPENDENCY_OF SPDXRef-root\n\
+            Relationship: SPDXRef-jest DEPENDS_ON SPDXRef-lp\n";
+        let doc = read("x.spdx", text.as_bytes()).unwrap();
+        let subject = doc.subject.unwrap();
+        assert_eq!(subject.supplier.as_deref(), Some("Acme"));
+        assert_eq!(subject.commit.as_deref(), Some("0123abcd"));
+        assert_eq!(subject.version.as_deref(), Some("9"));
+        assert_eq!(doc.tool.as_deref(), Some("t-1"));
+        let [lp, jest] = doc.components.as_slice() else {
+            panic!("{:?}", doc.components)
+        };
+        assert_eq!((lp.location.line, jest.location.line), (Some(13), Some(19)));
+        assert_eq!(lp.hashes[0].alg, HashAlg::Sha1);
+        assert_eq!(lp.relationship, Relationship::Direct);
+        assert_eq!(jest.scope, Scope::Dev);
+        assert_eq!(
+            jest.relationship,
+            Relationship::Unknown,
+            "not reachable from the root"
+        );
+        assert_eq!(jest.dependencies, ["pkg:npm/left-pad@1.3.0"]);
+    }
+
+    #[test]
+    fn merge_folds_duplicates_at_one_place() {
+        let one = r#"{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":"a","purl":"pkg:npm/a@1","scope":"excluded"},{"type":"library","name":"a","purl":"pkg:npm/a@1"}]}"#;
+        let doc = read("min.json", one.as_bytes()).unwrap();
+        assert_eq!(doc.components.len(), 2);
+        let inv = merge(&[doc]);
+        assert_eq!(
+            inv.components.len(),
+            1,
+            "same purl, same line of a minified file"
+        );
+        assert_eq!(inv.components[0].scope, Scope::Runtime);
+        assert_eq!(inv.files[0].components, 2);
     }
 }

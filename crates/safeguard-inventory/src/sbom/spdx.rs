@@ -178,12 +178,11 @@ fn download_location(source: Option<&str>, commit: Option<&str>) -> String {
                 {
                     let base = rest.split(['?', '#']).next().unwrap_or(rest);
                     let base = format!("{vcs}{base}");
+                    // A revision is `@rev` after the repository path (not userinfo `git@`).
+                    let path = after.split(['?', '#']).next().unwrap_or_default();
+                    let path = path.split_once('/').map_or("", |(_, p)| p);
                     return match commit {
-                        Some(c)
-                            if !c.is_empty() && !base[vcs.len() + scheme.len()..].contains('@') =>
-                        {
-                            format!("{base}@{c}")
-                        }
+                        Some(c) if !c.is_empty() && !path.contains('@') => format!("{base}@{c}"),
                         _ => base,
                     };
                 }
@@ -648,7 +647,6 @@ pub(crate) fn convert(path: &str, doc: SpdxIn) -> Result<Document, ParseError> {
         };
         if let Some(Some(c)) = slots.get_mut(a)
             && c.purl != target
-            && !c.dependencies.contains(&target)
         {
             c.dependencies.push(target);
         }
@@ -656,6 +654,7 @@ pub(crate) fn convert(path: &str, doc: SpdxIn) -> Result<Document, ParseError> {
     for (i, slot) in slots.iter_mut().enumerate() {
         if let Some(c) = slot {
             c.dependencies.sort();
+            c.dependencies.dedup();
             c.scope = if dev[i] {
                 Scope::Dev
             } else if optional[i] {
@@ -699,4 +698,92 @@ pub(crate) fn convert(path: &str, doc: SpdxIn) -> Result<Document, ParseError> {
         components,
         tool: (!tools.is_empty()).then(|| tools.join(", ")),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn download_locations_spdx_tools_accept() {
+        let c = "0123456789abcdef";
+        for (source, commit, want) in [
+            (None, None, "NOASSERTION"),
+            (
+                Some("https://registry.npmjs.org/a/-/a-1.tgz"),
+                None,
+                "https://registry.npmjs.org/a/-/a-1.tgz",
+            ),
+            (
+                Some("git+https://github.com/o/r?rev=x#abc"),
+                Some(c),
+                "git+https://github.com/o/r@0123456789abcdef",
+            ),
+            (
+                Some("git+ssh://git@github.com/o/r.git"),
+                Some(c),
+                "git+ssh://git@github.com/o/r.git@0123456789abcdef",
+            ),
+            (
+                Some("git+https://github.com/o/r@v1"),
+                Some(c),
+                "git+https://github.com/o/r@v1",
+            ),
+            (
+                Some("registry+https://github.com/rust-lang/crates.io-index"),
+                None,
+                "NOASSERTION",
+            ),
+            (Some("https://localhost/x"), None, "NOASSERTION"),
+            (Some("https://example.com/a b"), None, "NOASSERTION"),
+            (Some("../vendor/x"), None, "NOASSERTION"),
+            (Some("git+file:///tmp/x"), None, "NOASSERTION"),
+        ] {
+            assert_eq!(download_location(source, commit), want, "{source:?}");
+        }
+    }
+
+    #[test]
+    fn spdx_ids_are_sanitised_and_unique() {
+        assert_eq!(sanitise("@types/react-18.0.0", 80), "types-react-18.0.0");
+        assert_eq!(sanitise("org.slf4j:slf4j api", 80), "org.slf4j-slf4j-api");
+        assert_eq!(sanitise("ünïcode", 80), "n-code");
+        assert_eq!(sanitise(&"a".repeat(200), 80).len(), 80);
+        let inv = Inventory {
+            components: ["pkg:npm/a@1", "pkg:pypi/a@1"]
+                .iter()
+                .map(|p| {
+                    let mut c = Component::new(
+                        safeguard_model::Ecosystem::Npm,
+                        "a",
+                        "1",
+                        Location::default(),
+                    );
+                    c.purl = p.to_string();
+                    c
+                })
+                .collect(),
+            ..Inventory::default()
+        };
+        let entries = common::entries(&inv);
+        let mut used = BTreeSet::new();
+        let ids: Vec<String> = entries.iter().map(|e| package_id(e, &mut used)).collect();
+        assert_eq!(ids.len(), 2);
+        assert_ne!(ids[0], ids[1], "same name and version, different purls");
+        assert!(ids[0].starts_with("SPDXRef-Package-a-1-"));
+    }
+
+    #[test]
+    fn actors_and_commits() {
+        assert_eq!(
+            actor_name("Organization: Acme, Inc. (a@b.c)").as_deref(),
+            Some("Acme, Inc.")
+        );
+        assert_eq!(actor_name("NOASSERTION"), None);
+        assert_eq!(
+            commit_in("built from VCS commit 0123abcd").as_deref(),
+            Some("0123abcd")
+        );
+        assert_eq!(commit_in("commit xyz"), None);
+    }
 }

@@ -320,3 +320,21 @@ fn parent_package<'a>(frames: &[Frame], doc: &'a mut SpdxIn) -> Option<&'a mut P
     let holder = frames.len().checked_sub(2).and_then(|i| frames.get(i))?;
     doc.packages.get_mut(holder.package?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rdf_names() {
+        assert_eq!(
+            relationship_type("http://spdx.org/rdf/terms#relationshipType_devDependencyOf"),
+            "DEV_DEPENDENCY_OF"
+        );
+        assert_eq!(
+            relationship_type("x#relationshipType_describes"),
+            "DESCRIBES"
+        );
+        assert_eq!(local_id("http://x/doc#SPDXRef-a"), "SPDXRef-a");
+    }
+}
