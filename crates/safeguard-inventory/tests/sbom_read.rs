@@ -573,3 +573,28 @@ fn extractors_read_and_match() {
     );
     assert_eq!(got[0].location.line, Some(7));
 }
+
+#[test]
+fn large_yaml_is_read_and_alias_bombs_are_not() {
+    // More nodes than serde-saphyr's default budget (250 000) allows.
+    let mut y = String::from("spdxVersion: SPDX-2.3\nSPDXID: SPDXRef-DOCUMENT\npackages:\n");
+    for i in 0..20_000 {
+        y.push_str(&format!(
+            "- SPDXID: SPDXRef-a{i}\n  name: a{i}\n  versionInfo: \"1.0\"\n  downloadLocation: NOASSERTION\n  externalRefs:\n  - referenceCategory: PACKAGE-MANAGER\n    referenceType: purl\n    referenceLocator: pkg:npm/a{i}@1.0\n"
+        ));
+    }
+    let doc = sbom::read("big.spdx.yaml", y.as_bytes()).unwrap();
+    assert_eq!(doc.components.len(), 20_000);
+    assert_eq!(doc.components[19_999].purl, "pkg:npm/a19999@1.0");
+    // A billion-laughs document is refused with the place.
+    let mut bomb = String::from("spdxVersion: SPDX-2.3\na: &a [x, x, x, x, x, x, x, x, x]\n");
+    let mut prev = "a".to_string();
+    for i in 0..9 {
+        let n = format!("b{i}");
+        let refs = vec![format!("*{prev}"); 9].join(", ");
+        bomb.push_str(&format!("{n}: &{n} [{refs}]\n"));
+        prev = n;
+    }
+    let e = sbom::read("bomb.spdx.yaml", bomb.as_bytes()).unwrap_err();
+    assert!(e.line.is_some() && e.message.contains("budget"), "{e}");
+}

@@ -437,10 +437,22 @@ pub(crate) fn looks_like_yaml(text: &str) -> bool {
 }
 
 pub(crate) fn read_yaml(path: &str, text: &str) -> Result<Document, ParseError> {
-    let doc: SpdxIn = serde_saphyr::from_str(text).map_err(|e| {
+    // The default budget suits configuration files; an SBOM has a few nodes per package.
+    // Scale the node and event limits with the input so that alias expansion stays linear.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = text.len().max(budget.max_nodes);
+    budget.max_events = text.len().saturating_mul(2).max(budget.max_events);
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    let doc: SpdxIn = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let loc = e.location();
         let message = e.to_string();
-        let first = message.lines().next().unwrap_or("cannot read the YAML");
+        let mut first = message.lines().next().unwrap_or("cannot read the YAML");
+        first = first.strip_prefix("error: ").unwrap_or(first);
+        if let Some(l) = &loc {
+            let at = format!("line {} column {}: ", l.line(), l.column());
+            first = first.strip_prefix(at.as_str()).unwrap_or(first);
+        }
         ParseError::new(
             path,
             loc.as_ref().map(|l| l.line() as u32).filter(|l| *l > 0),
