@@ -193,6 +193,11 @@ fn cyclonedx_spec_invalid_boms_never_panic() {
     );
     assert!(refused > 0 && read + refused > 90);
     // One we must refuse: a bomFormat that is not CycloneDX.
+    // A scope outside the enumeration, in JSON and XML alike.
+    for f in ["1.6/invalid-scope-1.6.json", "1.6/invalid-scope-1.6.xml"] {
+        let e = read_path(&root.join(f)).unwrap_err();
+        assert!(e.message.contains("foo") && e.line.is_some(), "{e}");
+    }
     let e = read_path(&root.join("1.6/invalid-bomformat-1.6.json")).unwrap_err();
     assert!(e.message.contains("bomFormat"), "{e}");
     assert_eq!(e.line, Some(1));

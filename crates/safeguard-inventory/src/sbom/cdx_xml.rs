@@ -3,6 +3,7 @@
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
+use super::common::tag_start;
 use super::cyclonedx::{
     CdxIn, ComponentIn, DependencyIn, ExternalReferenceIn, HashIn, MetadataIn, OrganizationIn,
     PropertyIn, ScopeIn,
@@ -104,10 +105,7 @@ pub(crate) fn read(path: &str, text: &str) -> Result<Document, ParseError> {
                                 _ => None,
                             };
                         if let Some(role) = role {
-                            let start = text
-                                [..usize::try_from(end_offset).unwrap_or(0).min(text.len())]
-                                .rfind('<')
-                                .unwrap_or(0);
+                            let start = tag_start(text, end_offset);
                             let c = ComponentIn {
                                 bom_ref: attr(e, "bom-ref"),
                                 line: Some(index.line(start)),
@@ -153,7 +151,8 @@ pub(crate) fn read(path: &str, text: &str) -> Result<Document, ParseError> {
                         &mut dep_stack,
                         &mut tool_parts,
                         "",
-                    );
+                    )
+                    .map_err(|m| err_at(end_offset, m))?;
                 }
             }
             Event::Text(t) => text_buf.push_str(&t.xml10_content()),
@@ -182,7 +181,8 @@ pub(crate) fn read(path: &str, text: &str) -> Result<Document, ParseError> {
                     &mut dep_stack,
                     &mut tool_parts,
                     value.trim(),
-                );
+                )
+                .map_err(|m| err_at(end_offset, m))?;
             }
             Event::Eof => break,
             _ => {}
@@ -237,9 +237,9 @@ fn finish(
     dep_stack: &mut Vec<usize>,
     tool_parts: &mut (Option<String>, Option<String>),
     value: &str,
-) {
+) -> Result<(), String> {
     let Some(frame) = frames.pop() else {
-        return;
+        return Ok(());
     };
     let n = frames.len();
     let at = |k: usize| -> Option<&Frame> { n.checked_sub(k).and_then(|i| frames.get(i)) };
@@ -248,7 +248,7 @@ fn finish(
 
     if let Some(role) = frame.component {
         let Some((c, _)) = stack.pop() else {
-            return;
+            return Ok(());
         };
         match role {
             Role::Subject => metadata.component = Some(c),
@@ -265,11 +265,11 @@ fn finish(
                 _ => bom.components.push(c),
             },
         }
-        return;
+        return Ok(());
     }
     if frame.name == "dependency" && frame.attr.as_deref() == Some("top") {
         dep_stack.pop();
-        return;
+        return Ok(());
     }
     // Direct children of a component.
     if owner(1)
@@ -286,12 +286,16 @@ fn finish(
                     "required" => Some(ScopeIn::Required),
                     "optional" => Some(ScopeIn::Optional),
                     "excluded" => Some(ScopeIn::Excluded),
-                    _ => None,
+                    other => {
+                        return Err(format!(
+                            "unknown scope {other:?}, expected required, optional or excluded"
+                        ));
+                    }
                 }
             }
             _ => {}
         }
-        return;
+        return Ok(());
     }
     // Grandchildren: hashes/hash, properties/property, supplier/name.
     if owner(2)
@@ -311,7 +315,7 @@ fn finish(
             }
             _ => {}
         }
-        return;
+        return Ok(());
     }
     // externalReferences/reference/url.
     if owner(3)
@@ -323,11 +327,11 @@ fn finish(
             ty: reference.attr.clone().unwrap_or_default(),
             url: value.to_string(),
         });
-        return;
+        return Ok(());
     }
     // metadata/supplier/name, metadata/manufacturer/name, legacy metadata/tools/tool.
     if !(3..=4).contains(&frames.len()) {
-        return;
+        return Ok(());
     }
     let names: Vec<&str> = frames.iter().map(|f| f.name.as_str()).collect();
     match (names.as_slice(), frame.name.as_str()) {
@@ -350,4 +354,5 @@ fn finish(
         }
         _ => {}
     }
+    Ok(())
 }

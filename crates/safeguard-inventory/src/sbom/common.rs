@@ -370,3 +370,10 @@ pub(crate) fn is_vcs_source(s: &str) -> bool {
             .next()
             .is_some_and(|p| p.ends_with(".git"))
 }
+
+/// The offset of the `<` that opens the tag ending at `end` (quick-xml's position after a
+/// start tag).
+pub(crate) fn tag_start(text: &str, end: u64) -> usize {
+    let end = usize::try_from(end).unwrap_or(usize::MAX).min(text.len());
+    text.get(..end).and_then(|t| t.rfind('<')).unwrap_or(0)
+}

@@ -413,8 +413,10 @@ impl Extractor for SpdxFile {
     }
 }
 
-/// Per-document counters used by both readers to derive Direct/Transitive from a dependency
-/// graph rooted at the subject.
+/// Derives Direct/Transitive from a dependency graph rooted at the subject: `root_deps` are
+/// Direct, components reachable from them through `dependencies` are Transitive, the rest
+/// stay Unknown. Relationships already set (from our own properties) are kept. Used by both
+/// readers.
 pub(crate) fn classify_relationships(components: &mut [Component], root_deps: Option<&[String]>) {
     use safeguard_model::Relationship;
     let Some(root_deps) = root_deps else {

@@ -8,6 +8,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::Document;
+use super::common::tag_start;
 use super::spdx::{
     ChecksumIn, CreationInfoIn, ExternalRefIn, PackageIn, RelationshipIn, SpdxIn, convert,
 };
@@ -114,10 +115,7 @@ pub(crate) fn read(path: &str, text: &str) -> Result<Document, ParseError> {
                         let i = match by_id.get(&key) {
                             Some(&i) if !key.is_empty() => i,
                             _ => {
-                                let start = text
-                                    [..usize::try_from(end_offset).unwrap_or(0).min(text.len())]
-                                    .rfind('<')
-                                    .unwrap_or(0);
+                                let start = tag_start(text, end_offset);
                                 doc.packages.push(PackageIn {
                                     spdx_id: key.clone(),
                                     line: Some(index.line(start)),
