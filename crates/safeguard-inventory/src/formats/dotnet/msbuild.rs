@@ -302,9 +302,8 @@ mod tests {
         let p = project(&format!(
             "<Project><PropertyGroup>{props}<P12></P12></PropertyGroup></Project>"
         ));
-        let start = std::time::Instant::now();
+        // Exponential expansion would not finish; the expander gives up instead.
         assert_eq!(p.expand("$(P0)"), None);
-        assert!(start.elapsed().as_secs() < 2);
     }
 
     #[test]

@@ -204,11 +204,9 @@ empty=debugAnnotationProcessor\n";
             ));
         }
         src.push_str("empty=\n");
-        let start = std::time::Instant::now();
         let cs = GradleLockfile
             .extract(&Input::in_memory("gradle.lockfile", src.as_bytes()))
             .unwrap();
-        assert!(start.elapsed().as_millis() < 2000);
         assert_eq!(cs.len(), 5000);
         assert_eq!(cs[4999].name, "org.example.g4:artifact-4999");
         assert_eq!(cs[4999].location.line, Some(5001));

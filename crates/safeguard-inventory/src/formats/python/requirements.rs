@@ -709,11 +709,9 @@ mod tests {
             "/../../../shared/bench/inputs/bigpy/"
         );
         let bytes = std::fs::read(format!("{bench}requirements.txt")).unwrap();
-        let start = std::time::Instant::now();
         let cs = Requirements
             .extract(&Input::in_memory("requirements.txt", &bytes))
             .unwrap();
-        let elapsed = start.elapsed();
         // 1,500 lines, five of them `certifi==` with no version (invalid, skipped).
         assert_eq!(cs.len(), 1495);
         assert!(
@@ -721,7 +719,6 @@ mod tests {
                 .any(|c| (c.name.as_str(), c.version.as_str()) == ("boto3", "1.44.5"))
         );
         assert!(cs.iter().all(|c| !c.version.is_empty()));
-        assert!(elapsed.as_millis() < 500, "{elapsed:?}");
 
         let data = concat!(
             env!("CARGO_MANIFEST_DIR"),
