@@ -29,7 +29,7 @@ fn loc(file: &str, line: Option<u32>) -> Location {
 }
 
 fn hex(alg: HashAlg, fill: char) -> Hash {
-    Hash::from_hex(alg, &fill.to_string().repeat(alg.len() * 2)).unwrap()
+    Hash::from_hex(alg, &fill.to_string().repeat(alg.digest_len() * 2)).unwrap()
 }
 
 fn go_h1() -> Hash {
