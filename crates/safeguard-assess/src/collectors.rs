@@ -10,7 +10,11 @@ use safeguard_model::{CollectContext, CollectError, Collector, Evidence, Facts, 
 use sha2::Digest as _;
 
 /// Every collector `assess` runs, in order.
-pub fn registry(config: &Config, config_dir: &Path) -> Vec<Box<dyn Collector>> {
+pub fn registry(
+    config: &Config,
+    config_dir: &Path,
+    supplier_sboms: &[safeguard_inventory::sbom::Document],
+) -> Vec<Box<dyn Collector>> {
     vec![
         Box::new(safeguard_source::VcsCollector),
         Box::new(safeguard_source::CiConfigCollector),
@@ -18,15 +22,15 @@ pub fn registry(config: &Config, config_dir: &Path) -> Vec<Box<dyn Collector>> {
         Box::new(safeguard_source::ThreatModelCollector),
         Box::new(safeguard_disclosure::SecurityPolicyCollector),
         Box::new(crate::composition::CompositionCollector {
-            product: (config.products.len() == 1)
-                .then(|| {
-                    let p = &config.products[0];
-                    p.name.clone().unwrap_or_else(|| p.id.get_ref().to_string())
-                }),
+            product: (config.products.len() == 1).then(|| {
+                let p = &config.products[0];
+                p.name.clone().unwrap_or_else(|| p.id.get_ref().to_string())
+            }),
             version: (config.products.len() == 1)
                 .then(|| config.products[0].version.clone())
                 .flatten(),
             supplier: config.vendor.name.clone(),
+            supplier_sboms: supplier_sboms.to_vec(),
         }),
         Box::new(ManualRegister {
             config: config.clone(),

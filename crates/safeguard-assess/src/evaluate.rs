@@ -4,8 +4,8 @@
 
 use safeguard_model::catalogue::{self, BriefPrinciple};
 use safeguard_model::facts::{
-    CiFacts, CompositionFacts, ImportedStatementFacts, ManualDocumentFacts, SecurityPolicyFacts, TestFacts,
-    ThreatModelFacts, VcsFacts,
+    CiFacts, CompositionFacts, ImportedStatementFacts, ManualDocumentFacts, SecurityPolicyFacts,
+    TestFacts, ThreatModelFacts, VcsFacts,
 };
 use safeguard_model::{ClaimId, Evidence, Facts, VendorRole};
 
@@ -247,6 +247,14 @@ fn vcs(id: &str, v: &VcsFacts) -> Outcome {
     )
 }
 
+fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn ecosystems_phrase(c: &CompositionFacts) -> String {
     let parts: Vec<String> = c
         .ecosystems
@@ -272,8 +280,9 @@ fn components_identified(id: &str, c: &CompositionFacts) -> Outcome {
         );
     }
     let base = format!(
-        "{} third-party components identified from {read} lockfiles{}{}.",
-        c.components,
+        "{} identified from {}{}{}.",
+        plural(c.components, "third-party component"),
+        plural(read as u64, "lockfile"),
         if c.components > 0 {
             format!(" ({})", ecosystems_phrase(c))
         } else {
@@ -311,7 +320,10 @@ fn components_identified(id: &str, c: &CompositionFacts) -> Outcome {
     } else {
         Outcome::new(
             Status::PartiallyMet,
-            format!("{base} Not every component is identified: {}.", gaps.join("; ")),
+            format!(
+                "{base} Not every component is identified: {}.",
+                gaps.join("; ")
+            ),
             &[id],
         )
     }
@@ -326,12 +338,19 @@ fn component_integrity(id: &str, c: &CompositionFacts) -> Option<Outcome> {
         .ecosystems
         .iter()
         .filter(|e| e.with_integrity < e.components)
-        .map(|e| format!("{} of {} {}", e.components - e.with_integrity, e.components, e.ecosystem))
+        .map(|e| {
+            format!(
+                "{} of {} {}",
+                e.components - e.with_integrity,
+                e.components,
+                e.ecosystem
+            )
+        })
         .collect();
     let base = format!(
-        "{} of {} third-party components ({}%) have an integrity hash in their lockfile, which the package manager checks on every install and update.",
+        "{} of {} ({}%) have an integrity hash in their lockfile, which the package manager checks on every install and update.",
         c.with_integrity,
-        c.components,
+        plural(c.components, "third-party component"),
         pct(c.with_integrity, c.components)
     );
     Some(if c.with_integrity == c.components {

@@ -30,6 +30,8 @@ pub enum AssessError {
     Import(#[from] TemplateError),
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    #[error("supplier SBOM {0}")]
+    Sbom(safeguard_inventory::ParseError),
 }
 
 /// What to assess and how.
@@ -39,6 +41,8 @@ pub struct Options {
     pub out_dir: Option<PathBuf>,
     /// Hand-written self-assessments to merge as manual evidence.
     pub imports: Vec<PathBuf>,
+    /// Suppliers' SBOMs (CycloneDX or SPDX) whose components join the inventory.
+    pub sboms: Vec<PathBuf>,
     /// The run's time (RFC 3339 UTC): `SOURCE_DATE_EPOCH` or now.
     pub now: time::OffsetDateTime,
     /// CI run id or URL, when running in CI.
@@ -67,6 +71,23 @@ pub fn run(opts: &Options, progress: Progress<'_>) -> Result<Assessment, AssessE
         .iter()
         .map(|p| read_import(p))
         .collect::<Result<Vec<_>, _>>()?;
+    let sboms = opts
+        .sboms
+        .iter()
+        .map(|p| {
+            let shown = p.display().to_string();
+            let bytes = std::fs::read(p).map_err(|e| {
+                safeguard_inventory::ParseError::new(
+                    &shown,
+                    None,
+                    None,
+                    format!("cannot read: {e}"),
+                )
+            })?;
+            safeguard_inventory::sbom::read(&shown, &bytes)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(AssessError::Sbom)?;
 
     let mut excluded = vec![format!("{STATE_DIR}/")];
     if let Some(out) = &opts.out_dir
@@ -100,7 +121,7 @@ pub fn run(opts: &Options, progress: Progress<'_>) -> Result<Assessment, AssessE
 
     let mut records: Vec<Evidence> = Vec::new();
     let mut failures = Vec::new();
-    for c in crate::collectors::registry(&loaded.config, &loaded.base_dir(&root)) {
+    for c in crate::collectors::registry(&loaded.config, &loaded.base_dir(&root), &sboms) {
         progress(c.title());
         match c.collect(&cx) {
             Ok(mut ev) => records.append(&mut ev),

@@ -35,7 +35,7 @@ pub struct Cli {
 enum Command {
     /// Assess a repository against all 45 claims and write the report folder.
     #[command(
-        after_help = "Examples:\n  safeguard assess\n  safeguard assess ../my-service --out /tmp/report\n  safeguard assess --import self-assessment.yaml --strict\n  SOURCE_DATE_EPOCH=1767225600 safeguard assess   reproducible output\n\nWrites assessment.json, self-assessment.yaml, self-assessment.csv, report.md and report.html,\nand appends the evidence to the ledger in PATH/.safeguard/."
+        after_help = "Examples:\n  safeguard assess\n  safeguard assess ../my-service --out /tmp/report\n  safeguard assess --import self-assessment.yaml --strict\n  safeguard assess --sbom vendor-lib.cdx.json        include a supplier's components\n  SOURCE_DATE_EPOCH=1767225600 safeguard assess   reproducible output\n\nWrites assessment.json, self-assessment.yaml, self-assessment.csv, report.md, report.html and\nthe SBOM (sbom.cdx.json, sbom.spdx.json), and appends the evidence to the ledger in PATH/.safeguard/."
     )]
     Assess(AssessArgs),
     /// List the Code's themes, principles and claims (and the brief's 1-14 numbering).
@@ -81,6 +81,10 @@ struct AssessArgs {
     /// A hand-written self-assessment in the brief's template, merged as manual evidence (repeatable).
     #[arg(long = "import", value_name = "FILE.yaml")]
     imports: Vec<PathBuf>,
+    /// A supplier's SBOM (CycloneDX or SPDX JSON, XML, YAML or tag-value) whose components
+    /// join the inventory for claims 1.2.1 and 1.2.2 (repeatable).
+    #[arg(long = "sbom", value_name = "FILE")]
+    sboms: Vec<PathBuf>,
     /// Do not append the evidence to the ledger.
     #[arg(long)]
     no_record: bool,
@@ -186,6 +190,7 @@ fn assess(args: AssessArgs, quiet: bool) -> Result<ExitCode> {
         root: args.path.clone(),
         out_dir: Some(args.out.clone()),
         imports: args.imports.clone(),
+        sboms: args.sboms.clone(),
         now: now()?,
         ci_run: ci_run(),
         record: !args.no_record,

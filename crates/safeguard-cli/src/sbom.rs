@@ -274,7 +274,13 @@ fn summary(inv: &Inventory) -> String {
         })
         .collect();
     let mut out = table(
-        &["ECOSYSTEM", "FILES", "COMPONENTS", "WITH HASH", "UNLOCKED MANIFESTS"],
+        &[
+            "ECOSYSTEM",
+            "FILES",
+            "COMPONENTS",
+            "WITH HASH",
+            "UNLOCKED MANIFESTS",
+        ],
         &rows,
         40,
     );

@@ -7,12 +7,14 @@ use std::path::Path;
 
 use common::*;
 
-const REPORT_FILES: [&str; 5] = [
+const REPORT_FILES: [&str; 7] = [
     "assessment.json",
     "self-assessment.yaml",
     "self-assessment.csv",
     "report.md",
     "report.html",
+    "sbom.cdx.json",
+    "sbom.spdx.json",
 ];
 
 fn golden_dir() -> std::path::PathBuf {
@@ -133,7 +135,36 @@ fn statuses_follow_the_fixture() {
     assert_eq!(status("1.1.2"), "met"); // manual evidence, digest matched
     assert_eq!(status("2.1.6"), "partially_met"); // manual evidence expired 2025-12-31
     assert_eq!(status("4.3.1"), "met"); // URL without a digest, and the argument says so
-    assert_eq!(status("1.2.1"), "needs_manual_evidence");
+    assert_eq!(status("1.2.1"), "met"); // one crate, Cargo.lock covers Cargo.toml
+    assert_eq!(status("1.2.2"), "met"); // its checksum is in Cargo.lock
+    // The SBOM is in the report folder, and the composition evidence cites it by digest.
+    let composition = a["evidence"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|e| e["kind"] == "composition")
+        .expect("composition evidence");
+    assert_eq!(composition["facts"]["components"], 1);
+    let cited: Vec<(String, String)> = composition["artefacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap().to_string(),
+                r["sha256"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(cited.len(), 2);
+    for (path, digest) in &cited {
+        let name = path.strip_prefix("report:").expect("a report artefact");
+        let bytes = std::fs::read(out.join(name)).unwrap();
+        assert_eq!(&safeguard_model::sha256_bytes(&bytes), digest, "{name}");
+        let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let text = doc.to_string();
+        assert!(text.contains("pkg:cargo/itoa@1.0.11"), "{name}");
+    }
     let arg = |id: &str| {
         a["claims"]
             .as_array()

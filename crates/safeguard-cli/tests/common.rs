@@ -56,12 +56,12 @@ pub fn acme_repo(parent: &Path) -> PathBuf {
     write(
         &root,
         "Cargo.toml",
-        "[package]\nname = \"acme-server\"\nversion = \"4.2.0\"\nedition = \"2021\"\n",
+        "[package]\nname = \"acme-server\"\nversion = \"4.2.0\"\nedition = \"2021\"\n\n[dependencies]\nitoa = \"1\"\n",
     );
     write(
         &root,
         "Cargo.lock",
-        "version = 3\n\n[[package]]\nname = \"acme-server\"\nversion = \"4.2.0\"\n",
+        "version = 3\n\n[[package]]\nname = \"acme-server\"\nversion = \"4.2.0\"\ndependencies = [\n \"itoa\",\n]\n\n[[package]]\nname = \"itoa\"\nversion = \"1.0.11\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"49f1f14873335454500d59611f1cf4a4b0f786f9ac11f4312a78e4cf2566695b\"\n",
     );
     write(
         &root,

@@ -14,7 +14,7 @@ fn list_show_and_verify_detect_tampering() {
 
     let o = safeguard(tmp.path(), &["evidence", "verify", "--repo", repo_arg]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
-    assert!(stdout(&o).starts_with("ok: 8 entries"), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("ok: 9 entries"), "{}", stdout(&o));
 
     let o = safeguard(
         tmp.path(),
@@ -35,6 +35,7 @@ fn list_show_and_verify_detect_tampering() {
             "test-suites",
             "threat-model",
             "security-policy",
+            "composition",
             "manual-document",
             "manual-document",
             "manual-document"

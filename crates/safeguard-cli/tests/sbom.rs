@@ -54,9 +54,21 @@ fn mixed_repo(parent: &Path) -> std::path::PathBuf {
         "py/requirements.txt",
         "requests==2.32.3 \\\n    --hash=sha256:70761cfe03c773ceb22aa2f671b4757976145175cdfca038c02654d061d6dcc6\n",
     );
-    write(&root, "php/composer.lock", "{\n  \"packages\": [\n    {\"name\": \n");
-    write(&root, "tools/package.json", "{\"name\":\"tools\",\"version\":\"0.0.1\"}\n");
-    write(&root, "node_modules/left-pad/package-lock.json", "not even json");
+    write(
+        &root,
+        "php/composer.lock",
+        "{\n  \"packages\": [\n    {\"name\": \n",
+    );
+    write(
+        &root,
+        "tools/package.json",
+        "{\"name\":\"tools\",\"version\":\"0.0.1\"}\n",
+    );
+    write(
+        &root,
+        "node_modules/left-pad/package-lock.json",
+        "not even json",
+    );
     root
 }
 
@@ -183,7 +195,10 @@ fn merge_unions_components_and_reports_bad_documents() {
         r#"{"lockfileVersion": 3, "packages": {"": {}, "node_modules/wrappy": {"version": "1.0.2"}}}"#,
     );
     let b = dir.path().join("b.spdx.json");
-    let o = safeguard(&root, &["sbom", "--format", "spdx-json", "-o", b.to_str().unwrap()]);
+    let o = safeguard(
+        &root,
+        &["sbom", "--format", "spdx-json", "-o", b.to_str().unwrap()],
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "{\"bomFormat\": \"CycloneDX\", \"components\": 7}").unwrap();
@@ -222,5 +237,65 @@ fn not_a_directory_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let o = safeguard(dir.path(), &["sbom", "does-not-exist"]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("does-not-exist: not a directory"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("does-not-exist: not a directory"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn assess_takes_a_suppliers_sbom() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = mixed_repo(dir.path());
+    std::fs::remove_file(root.join("php/composer.lock")).unwrap();
+    let supplier = dir.path().join("vendor-lib.cdx.json");
+    std::fs::write(
+        &supplier,
+        r#"{"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
+            "components": [{"type": "library", "name": "zlib", "version": "1.3.1",
+                            "purl": "pkg:generic/zlib@1.3.1"}]}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("report");
+    let o = safeguard(
+        dir.path(),
+        &[
+            "assess",
+            root.to_str().unwrap(),
+            "--no-record",
+            "--out",
+            out.to_str().unwrap(),
+            "--sbom",
+            supplier.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let doc = json(&out.join("sbom.cdx.json"));
+    assert!(purls(&doc).contains(&"pkg:generic/zlib@1.3.1".to_string()));
+    assert!(purls(&doc).contains(&"pkg:cargo/serde@1.0.200".to_string()));
+
+    std::fs::write(
+        &supplier,
+        "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\",\n \"components\": {}}",
+    )
+    .unwrap();
+    let o = safeguard(
+        dir.path(),
+        &[
+            "assess",
+            root.to_str().unwrap(),
+            "--no-record",
+            "--out",
+            out.to_str().unwrap(),
+            "--sbom",
+            supplier.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("vendor-lib.cdx.json:2"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -126,15 +126,13 @@ impl Inventory {
                 path: f.path.clone(),
                 format: f.extractor.to_string(),
                 components: f.components as u64,
-                error: self
-                    .errors
-                    .iter()
-                    .find(|e| e.file == f.path)
-                    .map(|e| match (e.line, e.column) {
+                error: self.errors.iter().find(|e| e.file == f.path).map(|e| {
+                    match (e.line, e.column) {
                         (Some(l), Some(c)) => format!("{l}:{c}: {}", e.message),
                         (Some(l), None) => format!("{l}: {}", e.message),
                         _ => format!(" {}", e.message),
-                    }),
+                    }
+                }),
             });
         }
         for g in &self.gaps {

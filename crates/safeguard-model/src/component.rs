@@ -211,10 +211,12 @@ impl Hash {
     /// A hash from a hex string; `None` unless the length fits the algorithm.
     pub fn from_hex(alg: HashAlg, hex: &str) -> Option<Hash> {
         let hex = hex.trim();
-        (hex.len() == alg.digest_len() * 2 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(|| Hash {
-            alg,
-            value: hex.to_ascii_lowercase(),
-        })
+        (hex.len() == alg.digest_len() * 2 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(
+            || Hash {
+                alg,
+                value: hex.to_ascii_lowercase(),
+            },
+        )
     }
 
     /// A hash from raw digest bytes.

@@ -197,6 +197,7 @@ fn sample() -> Assessment {
             head: "cd".repeat(32),
             appended: 2,
         }),
+        artefacts: Vec::new(),
     }
 }
 

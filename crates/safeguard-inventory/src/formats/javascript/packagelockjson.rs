@@ -500,7 +500,10 @@ mod tests {
         // The workspace member and its own dependencies are direct.
         let ws = find(&cs, "ws", "0.0.1");
         assert_eq!(ws.relationship, Relationship::Direct);
-        assert!(ws.first_party, "a workspace member is the project's own code");
+        assert!(
+            ws.first_party,
+            "a workspace member is the project's own code"
+        );
         assert!(!find(&cs, "a", "1.0.0").first_party);
         let e = find(&cs, "e", "5.0.0");
         assert_eq!(e.relationship, Relationship::Direct);

@@ -654,9 +654,16 @@ __metadata:
             ],
         );
         assert_eq!(cs.len(), 4, "{cs:#?}");
-        let lib = cs.iter().find(|c| c.name == "lib").expect("workspace member");
+        let lib = cs
+            .iter()
+            .find(|c| c.name == "lib")
+            .expect("workspace member");
         assert!(lib.first_party);
-        assert!(cs.iter().filter(|c| c.name != "lib").all(|c| !c.first_party));
+        assert!(
+            cs.iter()
+                .filter(|c| c.name != "lib")
+                .all(|c| !c.first_party)
+        );
         let a = find(&cs, "a", "1.0.0");
         assert_eq!(a.location.line, Some(7));
         assert_eq!(a.hashes[0].alg, HashAlg::Sha512);
