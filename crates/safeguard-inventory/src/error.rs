@@ -18,7 +18,8 @@ pub struct ParseError {
 }
 
 impl ParseError {
-    /// An error at a place in `file`.
+    /// An error at a place in `file`. Lines and columns are 1-based; a 0 (what some parsers
+    /// report at end of input) is dropped rather than shown as a place that does not exist.
     pub fn new(
         file: impl Into<String>,
         line: Option<u32>,
@@ -27,8 +28,8 @@ impl ParseError {
     ) -> Self {
         ParseError {
             file: file.into(),
-            line,
-            column,
+            line: line.filter(|l| *l > 0),
+            column: column.filter(|c| *c > 0),
             message: message.into(),
         }
     }
@@ -48,3 +49,15 @@ impl fmt::Display for ParseError {
 }
 
 impl std::error::Error for ParseError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_places_are_dropped() {
+        let e = ParseError::new("Package.resolved", Some(1), Some(0), "EOF");
+        assert_eq!((e.line, e.column), (Some(1), None));
+        assert_eq!(e.to_string(), "Package.resolved:1: EOF");
+    }
+}
