@@ -21,23 +21,32 @@ sg="$PWD/target/release/safeguard"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# measure OUT CMD...: runs CMD $runs times; prints "wall cpu rss_mb" medians.
+# measure OUT CMD...: runs CMD $runs times with stdout to OUT; prints "wall cpu rss_mb" medians.
+# Times come from getrusage of the child (microsecond resolution; /usr/bin/time rounds to 10 ms,
+# which is coarser than a whole safeguard run).
 measure() {
   local out="$1"; shift
-  local samples="$work/samples"
-  : >"$samples"
-  for _ in $(seq "$runs"); do
-    if ! /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >"$out" 2>"$work/stderr"; then
-      echo "FAILED: $* (see below)" >&2
-      tail -5 "$work/stderr" >&2
-      return 1
-    fi
-    awk '{ printf "%s %.3f %.1f\n", $1, $2 + $3, $4 / 1024 }' "$work/time" >>"$samples"
-  done
-  python3 - "$samples" <<'PY'
-import statistics, sys
-rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
-print(" ".join(f"{statistics.median(c):.3f}" for c in zip(*rows)))
+  python3 - "$runs" "$out" "$work/stderr" "$@" <<'PY'
+import os, resource, statistics, subprocess, sys, time
+runs, out, err, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+walls, cpus, rsss = [], [], []
+for _ in range(runs):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    with open(out, "wb") as o, open(err, "wb") as e:
+        p = subprocess.run(cmd, stdout=o, stderr=e)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        sys.stderr.write(f"FAILED ({p.returncode}): {' '.join(cmd)}\n")
+        sys.stderr.write(open(err, errors="replace").read()[-500:])
+        sys.exit(1)
+    walls.append(wall)
+    cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    # ru_maxrss of RUSAGE_CHILDREN is the largest child so far; the peers run after
+    # safeguard in a separate interpreter per tool, so this is this tool's peak.
+    rsss.append(after.ru_maxrss / 1024)
+print(f"{statistics.median(walls):.4f} {statistics.median(cpus):.4f} {max(rsss):.1f}")
 PY
 }
 
@@ -80,7 +89,7 @@ for input in bignode bigrust bigpy; do
     fi
     if read -r w c r < <(measure "$outfile" "$@"); then
       local ratio
-      ratio=$(python3 -c "print(f'{$c / max($sc, 0.001):.1f}')")
+      ratio=$(python3 -c "print(f'{$c / $sc:.0f}')")
       local target="${outfile}"
       [ -s "$work/peer-out.json" ] && target="$work/peer-out.json"
       echo "| $input | $name | $(count "$target") | $w | $c | $r | $ratio |"
