@@ -33,6 +33,24 @@ impl ParseError {
             message: message.into(),
         }
     }
+
+    /// A serde_json error in `file`, at its line and column. Syntax errors say "not valid
+    /// JSON"; type errors keep serde's words (`invalid type: …, expected …`).
+    pub fn from_json(file: impl Into<String>, e: &serde_json::Error) -> Self {
+        let full = e.to_string();
+        let suffix = format!(" at line {} column {}", e.line(), e.column());
+        let msg = full.strip_suffix(&suffix).unwrap_or(&full);
+        let message = if e.is_syntax() || e.is_eof() {
+            format!("not valid JSON: {msg}")
+        } else {
+            msg.to_string()
+        };
+        let line = u32::try_from(e.line()).ok();
+        let column = line
+            .filter(|l| *l > 0)
+            .and_then(|_| u32::try_from(e.column()).ok());
+        ParseError::new(file, line, column, message)
+    }
 }
 
 impl fmt::Display for ParseError {

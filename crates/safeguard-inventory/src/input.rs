@@ -61,6 +61,11 @@ impl<'a> Input<'a> {
         ParseError::new(self.path, line, column, message)
     }
 
+    /// Deserialises JSON `text` of this file; errors name the line and column.
+    pub fn parse_json<T: serde::de::DeserializeOwned>(&self, text: &str) -> Result<T, ParseError> {
+        serde_json::from_str(text).map_err(|e| ParseError::from_json(self.path, &e))
+    }
+
     /// An error at a byte offset of [`Input::text`].
     pub fn error_at(&self, text: &str, offset: usize, message: impl Into<String>) -> ParseError {
         let (line, col) = LineIndex::new(text).line_col(offset);

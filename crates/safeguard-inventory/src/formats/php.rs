@@ -68,24 +68,9 @@ impl Extractor for ComposerLock {
     }
     fn extract(&self, input: &Input<'_>) -> Result<Vec<Component>, ParseError> {
         let text = input.text()?;
-        let lock: Lock = serde_json::from_str(text).map_err(|e| {
-            input.error(
-                Some(e.line() as u32),
-                Some(e.column() as u32),
-                json_message(&e),
-            )
-        })?;
+        let lock: Lock = input.parse_json(text)?;
         let direct = direct_names(input);
         Ok(build(input, text, lock, direct.as_ref()))
-    }
-}
-
-/// serde_json's message without its trailing "at line x column y".
-fn json_message(e: &serde_json::Error) -> String {
-    let msg = e.to_string();
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg,
     }
 }
 

@@ -70,11 +70,7 @@ impl Extractor for PackageResolved {
     }
     fn extract(&self, input: &Input<'_>) -> Result<Vec<Component>, ParseError> {
         let text = input.text()?;
-        let resolved: Resolved = serde_json::from_str(text).map_err(|e| {
-            let msg = e.to_string();
-            let msg = msg.rfind(" at line ").map_or(msg.as_str(), |i| &msg[..i]);
-            input.error(Some(e.line() as u32), Some(e.column() as u32), msg)
-        })?;
+        let resolved: Resolved = input.parse_json(text)?;
         let (pins, v1) = match (resolved.pins, resolved.object) {
             (Some(p), _) => (p, false),
             (None, Some(o)) => (o.pins, true),

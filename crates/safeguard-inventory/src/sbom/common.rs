@@ -45,21 +45,6 @@ pub(crate) fn decode_text<'a>(path: &'a str, bytes: &'a [u8]) -> Result<Cow<'a, 
     Input::in_memory(path, bytes).text().map(Cow::Borrowed)
 }
 
-/// A serde_json error as a [`ParseError`] with the line and column.
-pub(crate) fn json_error(path: &str, e: &serde_json::Error) -> ParseError {
-    let full = e.to_string();
-    let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let msg = full.strip_suffix(&suffix).unwrap_or(&full);
-    let message = if e.is_syntax() || e.is_eof() {
-        format!("not valid JSON: {msg}")
-    } else {
-        msg.to_string()
-    };
-    let line = (e.line() > 0).then(|| e.line() as u32);
-    let column = (e.line() > 0 && e.column() > 0).then(|| e.column() as u32);
-    ParseError::new(path, line, column, message)
-}
-
 /// A name-based UUID (version 5 layout) from the SHA-256 of `content`.
 pub(crate) fn uuid_from(content: &[u8]) -> String {
     let hex = sha256_bytes(content);

@@ -464,7 +464,7 @@ fn de_tools<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Er
 }
 
 pub(crate) fn read_json(path: &str, text: &str) -> Result<Document, ParseError> {
-    let mut bom: CdxIn = serde_json::from_str(text).map_err(|e| common::json_error(path, &e))?;
+    let mut bom: CdxIn = serde_json::from_str(text).map_err(|e| ParseError::from_json(path, &e))?;
     let offsets = json_scan::element_offsets(text, "components", true, MAX_NESTING);
     if !offsets.is_empty() {
         let index = crate::LineIndex::new(text);

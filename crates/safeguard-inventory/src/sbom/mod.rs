@@ -198,7 +198,7 @@ fn read_json(path: &str, text: &str, start: usize) -> Result<Document, ParseErro
                 "not an SBOM: the document must be a JSON object",
             )
         } else {
-            common::json_error(path, &e)
+            ParseError::from_json(path, &e)
         }
     })?;
     let at_start = || {

@@ -418,7 +418,8 @@ pub(crate) struct RelationshipIn {
 }
 
 pub(crate) fn read_json(path: &str, text: &str) -> Result<Document, ParseError> {
-    let mut doc: SpdxIn = serde_json::from_str(text).map_err(|e| common::json_error(path, &e))?;
+    let mut doc: SpdxIn =
+        serde_json::from_str(text).map_err(|e| ParseError::from_json(path, &e))?;
     let offsets = json_scan::element_offsets(text, "packages", false, 1);
     if offsets.len() == doc.packages.len() {
         let index = crate::LineIndex::new(text);

@@ -42,17 +42,7 @@ impl Extractor for PackagesLockJson {
     }
     fn extract(&self, input: &Input<'_>) -> Result<Vec<Component>, ParseError> {
         let text = input.text()?;
-        let lock: LockFile = serde_json::from_str(text).map_err(|e| {
-            let msg = e.to_string();
-            let msg = msg
-                .rsplit_once(" at line ")
-                .map_or(msg.as_str(), |(m, _)| m);
-            input.error(
-                u32::try_from(e.line()).ok().filter(|l| *l > 0),
-                u32::try_from(e.column()).ok().filter(|c| *c > 0),
-                format!("not a valid packages.lock.json: {msg}"),
-            )
-        })?;
+        let lock: LockFile = input.parse_json(text)?;
         Ok(components(input, text, &lock))
     }
 }

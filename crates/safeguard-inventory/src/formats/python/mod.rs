@@ -87,13 +87,7 @@ pub(crate) fn parse_json<T: DeserializeOwned>(
     input: &Input<'_>,
     text: &str,
 ) -> Result<T, ParseError> {
-    serde_json::from_str(text).map_err(|e| {
-        let line = u32::try_from(e.line()).ok().filter(|l| *l > 0);
-        let col = u32::try_from(e.column()).ok().filter(|c| *c > 0);
-        let msg = e.to_string();
-        let msg = msg.rfind(" at line ").map_or(msg.as_str(), |i| &msg[..i]);
-        input.error(line, col, format!("not valid JSON: {msg}"))
-    })
+    input.parse_json(text)
 }
 
 /// Adds `hash` unless it is already there.

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use safeguard_model::{Component, Ecosystem, Hash, Relationship, Scope};
+use safeguard_model::{Component, Ecosystem, Hash, Scope};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -127,11 +127,7 @@ impl Extractor for PipfileLock {
                     c.source = Some(sources.get(index).cloned().unwrap_or_else(|| index.clone()));
                 }
                 if let Some(d) = &declared {
-                    c.relationship = if d.is_direct(name) {
-                        Relationship::Direct
-                    } else {
-                        Relationship::Transitive
-                    };
+                    c.relationship = d.relationship(name);
                 }
                 seen.insert(key, out.len());
                 out.push(c);
@@ -145,6 +141,7 @@ impl Extractor for PipfileLock {
 mod tests {
     use super::*;
     use safeguard_model::HashAlg;
+    use safeguard_model::Relationship;
 
     const LOCK: &str = r#"{
     "_meta": {

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use safeguard_model::{Component, Ecosystem, Hash, HashAlg, Relationship, Scope};
+use safeguard_model::{Component, Ecosystem, Hash, HashAlg, Scope};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -221,11 +221,7 @@ impl Extractor for PoetryLock {
             c.dependencies = deps;
 
             if let Some(d) = &declared {
-                c.relationship = if d.is_direct(name) {
-                    Relationship::Direct
-                } else {
-                    Relationship::Transitive
-                };
+                c.relationship = d.relationship(name);
             }
             out.push(c);
         }
@@ -236,6 +232,7 @@ impl Extractor for PoetryLock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use safeguard_model::Relationship;
 
     fn extract(text: &str) -> Result<Vec<Component>, ParseError> {
         PoetryLock.extract(&Input::in_memory("poetry.lock", text.as_bytes()))

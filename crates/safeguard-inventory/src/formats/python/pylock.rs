@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use safeguard_model::{Component, Ecosystem, Hash, HashAlg, Relationship, Scope};
+use safeguard_model::{Component, Ecosystem, Hash, HashAlg, Scope};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -225,11 +225,7 @@ impl Extractor for PyLock {
             c.dependencies = deps;
 
             if let Some(d) = &declared {
-                c.relationship = if d.is_direct(name) {
-                    Relationship::Direct
-                } else {
-                    Relationship::Transitive
-                };
+                c.relationship = d.relationship(name);
             }
             out.push(c);
         }

@@ -29,6 +29,15 @@ impl Declared {
         self.names.contains(&normalize(name))
     }
 
+    /// Direct when the project asks for `name` itself, else transitive.
+    pub(crate) fn relationship(&self, name: &str) -> safeguard_model::Relationship {
+        if self.is_direct(name) {
+            safeguard_model::Relationship::Direct
+        } else {
+            safeguard_model::Relationship::Transitive
+        }
+    }
+
     fn add(&mut self, group: Option<&str>, name: &str) {
         let n = normalize(name);
         if n.is_empty() {
