@@ -39,7 +39,7 @@ impl Collector for CompositionCollector {
         let files: Vec<String> = cx
             .files
             .iter()
-            .filter(|f| !cx.is_excluded(f))
+            .filter(|f| !cx.is_excluded(f) && !discover::is_skipped(f))
             .cloned()
             .collect();
         let mut inv = discover::scan_files(cx.root, &files, &|_| {});

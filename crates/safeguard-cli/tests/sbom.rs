@@ -69,6 +69,11 @@ fn mixed_repo(parent: &Path) -> std::path::PathBuf {
         "node_modules/left-pad/package-lock.json",
         "not even json",
     );
+    write(
+        &root,
+        "vendor/lib/requirements.txt",
+        "installed-not-declared==1.0\n",
+    );
     root
 }
 
@@ -274,6 +279,14 @@ fn assess_takes_a_suppliers_sbom() {
     let doc = json(&out.join("sbom.cdx.json"));
     assert!(purls(&doc).contains(&"pkg:generic/zlib@1.3.1".to_string()));
     assert!(purls(&doc).contains(&"pkg:cargo/serde@1.0.200".to_string()));
+    // assess walks more than `sbom` does, but reads lockfiles from the same places.
+    assert!(
+        !purls(&doc)
+            .iter()
+            .any(|p| p.contains("installed-not-declared")),
+        "{:?}",
+        purls(&doc)
+    );
 
     std::fs::write(
         &supplier,

@@ -33,6 +33,15 @@ pub const SKIPPED_DIRS: &[&str] = &[
     "deps",
 ];
 
+/// Whether a root-relative path lies inside one of the [`SKIPPED_DIRS`], so that callers
+/// with their own file list (`assess`) read exactly what [`walk`] would.
+pub fn is_skipped(path: &str) -> bool {
+    path.split('/')
+        .rev()
+        .skip(1)
+        .any(|dir| SKIPPED_DIRS.contains(&dir))
+}
+
 /// One file an extractor read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ScannedFile {
@@ -454,6 +463,15 @@ mod tests {
 
     fn files(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn skipped_dirs_match_any_folder_but_not_the_file_name() {
+        assert!(is_skipped("vendor/github.com/x/go.mod"));
+        assert!(is_skipped("web/node_modules/a/package-lock.json"));
+        assert!(is_skipped("py/.venv/lib/requirements.txt"));
+        assert!(!is_skipped("target"));
+        assert!(!is_skipped("src/vendoring/Cargo.lock"));
     }
 
     #[test]
