@@ -8,11 +8,14 @@
 //! - [`cvss`]: CVSS v2, v3.0, v3.1 and v4.0 scoring;
 //! - [`scan`]: matching components against the database, and the findings it yields;
 //! - [`report`]: scan output (table, JSON, SARIF 2.1.0, CycloneDX with vulnerabilities);
+//! - `update` (feature `update`): downloading osv.dev exports;
 //! - [`vex`], [`ignore`]: suppression by VEX statements and by a reviewed ignore file.
 
 pub mod cvss;
 pub mod finding;
 pub mod ignore;
 pub mod report;
+#[cfg(feature = "update")]
+pub mod update;
 pub mod version;
 pub mod vex;
