@@ -39,7 +39,7 @@ pub struct VersionError {
 }
 
 /// A parsed version; only versions of the same scheme are compared.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Version {
     raw: String,
 }

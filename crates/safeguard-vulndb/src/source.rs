@@ -1,0 +1,279 @@
+//! Where OSV records come from: single JSON or YAML files, folders of them, NDJSON files (one
+//! record a line), and zip archives in the layout of osv.dev's per-ecosystem `all.zip` exports.
+//!
+//! Inputs are streamed: a zip entry or an NDJSON line is read into one reused buffer, handed to
+//! the visitor, and dropped, so importing a 400 MB export does not hold it in memory.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// The largest single record accepted (the largest real OSV records, Linux kernel CVEs with long
+/// version lists, are a few MB).
+pub const MAX_RECORD_SIZE: u64 = 64 * 1024 * 1024;
+
+/// How a record's bytes are encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Json,
+    Yaml,
+}
+
+/// One record's bytes and where they came from.
+pub struct Item<'b> {
+    /// `file`, `archive.zip!entry.json`, or `file.ndjson:LINE`.
+    pub origin: &'b str,
+    pub bytes: &'b [u8],
+    pub encoding: Encoding,
+}
+
+/// An input that could not be read at all (as opposed to a record that is invalid).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceError {
+    pub origin: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.origin, self.message)
+    }
+}
+
+/// The kind of input a path is, by its name.
+fn kind_of(path: &Path) -> Option<Kind> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    if name.ends_with(".zip") {
+        Some(Kind::Zip)
+    } else if name.ends_with(".ndjson") || name.ends_with(".jsonl") {
+        Some(Kind::Ndjson)
+    } else if name.ends_with(".json") {
+        Some(Kind::Single(Encoding::Json))
+    } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+        Some(Kind::Single(Encoding::Yaml))
+    } else {
+        None
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Single(Encoding),
+    Ndjson,
+    Zip,
+}
+
+/// Lists the record files under `paths` (folders are walked in name order; hidden folders and
+/// files of other kinds are skipped). A path given explicitly is always read, whatever its name
+/// (JSON is assumed when the extension says nothing).
+pub fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<SourceError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => walk(p, &mut files, &mut errors),
+            Ok(_) => files.push(p.clone()),
+            Err(e) => errors.push(SourceError { origin: p.display().to_string(), message: io_message(&e) }),
+        }
+    }
+    (files, errors)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<SourceError>) {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let rd = match std::fs::read_dir(&d) {
+            Ok(rd) => rd,
+            Err(e) => {
+                errors.push(SourceError { origin: d.display().to_string(), message: io_message(&e) });
+                continue;
+            }
+        };
+        let mut entries: Vec<(PathBuf, bool)> = rd
+            .filter_map(Result::ok)
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .map(|e| {
+                let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                (e.path(), is_dir)
+            })
+            .collect();
+        entries.sort();
+        let mut subdirs = Vec::new();
+        for (path, is_dir) in entries {
+            if is_dir {
+                subdirs.push(path);
+            } else if kind_of(&path).is_some() {
+                files.push(path);
+            }
+        }
+        // Reverse so that the stack pops folders in name order.
+        stack.extend(subdirs.into_iter().rev());
+    }
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Reads every record of one file, calling `visit` for each. Returns the errors that stopped
+/// part or all of the file from being read (the records before a truncation are still visited).
+pub fn read_file(path: &Path, visit: &mut dyn FnMut(Item<'_>)) -> Vec<SourceError> {
+    let origin = path.display().to_string();
+    let err = |message: String| vec![SourceError { origin: origin.clone(), message }];
+    let kind = kind_of(path).unwrap_or(Kind::Single(Encoding::Json));
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => return err(io_message(&e)),
+    };
+    match kind {
+        Kind::Single(encoding) => {
+            let mut bytes = Vec::new();
+            if let Err(e) = file.take(MAX_RECORD_SIZE + 1).read_to_end(&mut bytes) {
+                return err(io_message(&e));
+            }
+            if bytes.len() as u64 > MAX_RECORD_SIZE {
+                return err(format!("larger than {} MB; not an OSV record", MAX_RECORD_SIZE >> 20));
+            }
+            visit(Item { origin: &origin, bytes: &bytes, encoding });
+            Vec::new()
+        }
+        Kind::Ndjson => read_ndjson(&origin, file, visit),
+        Kind::Zip => read_zip(&origin, file, visit),
+    }
+}
+
+fn read_ndjson(origin: &str, file: File, visit: &mut dyn FnMut(Item<'_>)) -> Vec<SourceError> {
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut line = Vec::new();
+    let mut number = 0usize;
+    let mut label = String::new();
+    loop {
+        line.clear();
+        number += 1;
+        match (&mut reader).take(MAX_RECORD_SIZE + 1).read_until(b'\n', &mut line) {
+            Ok(0) => return Vec::new(),
+            Ok(_) => {}
+            Err(e) => {
+                return vec![SourceError { origin: format!("{origin}:{number}"), message: io_message(&e) }];
+            }
+        }
+        if line.len() as u64 > MAX_RECORD_SIZE {
+            return vec![SourceError {
+                origin: format!("{origin}:{number}"),
+                message: format!("line longer than {} MB; stopped reading", MAX_RECORD_SIZE >> 20),
+            }];
+        }
+        let trimmed = line.trim_ascii();
+        if trimmed.is_empty() {
+            continue;
+        }
+        label.clear();
+        use std::fmt::Write;
+        let _ = write!(label, "{origin}:{number}");
+        visit(Item { origin: &label, bytes: trimmed, encoding: Encoding::Json });
+    }
+}
+
+fn read_zip(origin: &str, file: File, visit: &mut dyn FnMut(Item<'_>)) -> Vec<SourceError> {
+    let mut archive = match zip::ZipArchive::new(BufReader::new(file)) {
+        Ok(a) => a,
+        Err(e) => {
+            return vec![SourceError {
+                origin: origin.to_owned(),
+                message: format!("not a readable zip archive (truncated or corrupt?): {e}"),
+            }];
+        }
+    };
+    let mut errors = Vec::new();
+    let mut buf = Vec::new();
+    let mut label = String::new();
+    for i in 0..archive.len() {
+        let mut entry = match archive.by_index(i) {
+            Ok(e) => e,
+            Err(e) => {
+                errors.push(SourceError { origin: format!("{origin}!#{i}"), message: format!("unreadable entry: {e}") });
+                continue;
+            }
+        };
+        if entry.is_dir() {
+            continue;
+        }
+        let name = entry.name().to_owned();
+        let encoding = match kind_of(Path::new(&name)) {
+            Some(Kind::Single(enc)) => enc,
+            _ => continue,
+        };
+        label.clear();
+        label.push_str(origin);
+        label.push('!');
+        label.push_str(&name);
+        if entry.size() > MAX_RECORD_SIZE {
+            errors.push(SourceError {
+                origin: label.clone(),
+                message: format!("entry of {} bytes is larger than {} MB; skipped", entry.size(), MAX_RECORD_SIZE >> 20),
+            });
+            continue;
+        }
+        buf.clear();
+        if let Err(e) = (&mut entry).take(MAX_RECORD_SIZE + 1).read_to_end(&mut buf) {
+            errors.push(SourceError { origin: label.clone(), message: format!("cannot decompress: {e}") });
+            continue;
+        }
+        visit(Item { origin: &label, bytes: &buf, encoding });
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn ndjson_lines_are_labelled_and_blank_lines_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.ndjson");
+        std::fs::write(&p, "{\"a\":1}\n\n{\"b\":2}\n").unwrap();
+        let mut seen = Vec::new();
+        let errors = read_file(&p, &mut |item| seen.push((item.origin.to_owned(), item.bytes.to_vec())));
+        assert!(errors.is_empty());
+        assert_eq!(seen.len(), 2);
+        assert!(seen[1].0.ends_with("x.ndjson:3"), "{}", seen[1].0);
+        assert_eq!(seen[1].1, b"{\"b\":2}");
+    }
+
+    #[test]
+    fn truncated_zip_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("all.zip");
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        w.start_file("A.json", zip::write::SimpleFileOptions::default()).unwrap();
+        w.write_all(b"{}").unwrap();
+        let bytes = w.finish().unwrap().into_inner();
+        std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+        let errors = read_file(&p, &mut |_| panic!("nothing to visit"));
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.contains("not a readable zip archive"), "{}", errors[0]);
+        assert!(errors[0].origin.ends_with("all.zip"));
+    }
+
+    #[test]
+    fn walk_skips_hidden_and_other_files_in_name_order() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("b")).unwrap();
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        std::fs::write(dir.path().join("b/2.yaml"), "").unwrap();
+        std::fs::write(dir.path().join("a.json"), "").unwrap();
+        std::fs::write(dir.path().join("README.md"), "").unwrap();
+        std::fs::write(dir.path().join(".git/x.json"), "").unwrap();
+        let (files, errors) = expand(&[dir.path().to_path_buf(), dir.path().join("missing")]);
+        let names: Vec<_> = files.iter().map(|f| f.strip_prefix(dir.path()).unwrap().to_path_buf()).collect();
+        assert_eq!(names, vec![PathBuf::from("a.json"), PathBuf::from("b/2.yaml")]);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.contains("no such file"));
+    }
+}
