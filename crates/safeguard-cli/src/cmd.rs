@@ -56,10 +56,18 @@ enum Command {
         after_help = "Examples:\n  safeguard sbom                                   CycloneDX 1.6 JSON of . on stdout\n  safeguard sbom ../svc -o svc.cdx.json --spec-version 1.7\n  safeguard sbom --format spdx-json -o sbom.spdx.json\n  safeguard sbom --format table                    components per ecosystem, coverage gaps\n  safeguard sbom --format json | jq '.gaps'        the inventory for machines\n  safeguard sbom merge a.cdx.json b.spdx.json -o all.cdx.json\n\nLockfiles are found recursively, honouring .gitignore and skipping node_modules, target,\nvendor, .git and similar folders. Manifests with no lockfile are reported as coverage gaps.\nA lockfile that cannot be read is named with its line; the SBOM still holds the others, and\nthe exit code is 2. SOURCE_DATE_EPOCH fixes the timestamp for reproducible output."
     )]
     Sbom(crate::sbom::SbomArgs),
+    /// The offline OSV vulnerability database: import, update, stats.
+    #[command(
+        after_help = "Examples:\n  safeguard db update                          download osv.dev's exports and import them\n  safeguard db import PyPI-all.zip advisories/   import files, folders or zips offline\n  safeguard db stats\n\nThe database lives in the user cache (~/.cache/safeguard/osv.db on Linux); --db or\nSAFEGUARD_DB chooses another file."
+    )]
+    Db(crate::db::DbArgs),
+    /// Find known vulnerabilities in a repository's dependencies or in an SBOM.
+    #[command(after_help = crate::scan::SCAN_HELP)]
+    Scan(crate::scan::ScanArgs),
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub enum Format {
     Table,
     Json,
 }
@@ -155,11 +163,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Init(i) => init(i),
         Command::Evidence(e) => evidence(e),
         Command::Sbom(s) => crate::sbom::run(s, cli.quiet, now()?),
+        Command::Db(d) => crate::db::run(d, cli.quiet),
+        Command::Scan(s) => crate::scan::run(s, cli.quiet, now()?),
     }
 }
 
 /// The run's time: `SOURCE_DATE_EPOCH` when set (reproducible builds convention), else now.
-fn now() -> Result<time::OffsetDateTime> {
+pub fn now() -> Result<time::OffsetDateTime> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if !v.trim().is_empty() => {
             let secs: i64 = v.trim().parse().with_context(|| {

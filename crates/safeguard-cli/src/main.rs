@@ -5,8 +5,10 @@
 //! 2 bad usage or unreadable input.
 
 mod cmd;
+mod db;
 mod output;
 mod sbom;
+mod scan;
 
 use std::process::ExitCode;
 

@@ -200,7 +200,7 @@ fn emit(inv: &Inventory, meta: &Metadata, out: &OutputArgs) -> Result<()> {
     }
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -232,7 +232,7 @@ fn report_errors(inv: &Inventory) -> ExitCode {
 
 /// The product the SBOM describes: from `safeguard.toml` when it names one product, else the
 /// folder's name; the commit from git when the folder is a repository.
-fn subject_of(root: &Path) -> Result<Subject> {
+pub(crate) fn subject_of(root: &Path) -> Result<Subject> {
     let canonical = root
         .canonicalize()
         .with_context(|| format!("{}: cannot open", root.display()))?;

@@ -161,6 +161,27 @@ impl<'de> Deserialize<'de> for AnyObject {
     }
 }
 
+/// A JSON value that must be a string; its content is not kept (escaped strings are decoded
+/// into the parser's scratch buffer, never into a fresh allocation).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AnyStr;
+
+impl<'de> Deserialize<'de> for AnyStr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = AnyStr;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<AnyStr, E> {
+                Ok(AnyStr)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 /// A list that may also be `null` (the schema's `["array", "null"]`).
 fn nullable_vec<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
@@ -257,8 +278,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for Event<'a> {
 pub struct Range<'a> {
     #[serde(rename = "type")]
     pub kind: RangeType,
-    #[serde(borrow, default)]
-    pub repo: Option<Cow<'a, str>>,
+    #[serde(default)]
+    pub repo: Option<AnyStr>,
     #[serde(borrow)]
     pub events: Vec<Event<'a>>,
     #[serde(default)]
@@ -272,8 +293,8 @@ pub struct Package<'a> {
     pub ecosystem: Cow<'a, str>,
     #[serde(borrow)]
     pub name: Cow<'a, str>,
-    #[serde(borrow, default)]
-    pub purl: Option<Cow<'a, str>>,
+    #[serde(default)]
+    pub purl: Option<AnyStr>,
 }
 
 /// A severity entry (`type` and `score`).
@@ -316,19 +337,17 @@ where
 struct Reference<'a> {
     #[serde(rename = "type", borrow)]
     kind: Cow<'a, str>,
-    #[serde(borrow)]
     #[allow(dead_code)]
-    url: Cow<'a, str>,
+    url: AnyStr,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 struct Credit<'a> {
-    #[serde(borrow)]
     #[allow(dead_code)]
-    name: Cow<'a, str>,
-    #[serde(borrow, default)]
+    name: AnyStr,
+    #[serde(default)]
     #[allow(dead_code)]
-    contact: Vec<Cow<'a, str>>,
+    contact: Vec<AnyStr>,
     #[serde(rename = "type", borrow, default)]
     kind: Option<Cow<'a, str>>,
 }
@@ -337,8 +356,8 @@ struct Credit<'a> {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRecord<'a> {
-    #[serde(borrow, default)]
-    pub schema_version: Option<Cow<'a, str>>,
+    #[serde(default)]
+    pub schema_version: Option<AnyStr>,
     #[serde(borrow)]
     pub id: Cow<'a, str>,
     #[serde(borrow)]
@@ -347,16 +366,16 @@ pub struct RawRecord<'a> {
     pub published: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     pub withdrawn: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "nullable_vec")]
-    pub aliases: Vec<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub related: Vec<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub upstream: Vec<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub summary: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub details: Option<Cow<'a, str>>,
+    #[serde(default, deserialize_with = "nullable_vec")]
+    pub aliases: Vec<AnyStr>,
+    #[serde(default)]
+    pub related: Vec<AnyStr>,
+    #[serde(default)]
+    pub upstream: Vec<AnyStr>,
+    #[serde(default)]
+    pub summary: Option<AnyStr>,
+    #[serde(default)]
+    pub details: Option<AnyStr>,
     #[serde(borrow, default, deserialize_with = "nullable_opt_vec")]
     pub severity: Option<Vec<SeverityEntry<'a>>>,
     #[serde(borrow, default, deserialize_with = "nullable_vec")]
@@ -381,7 +400,20 @@ pub struct Validated<'a> {
 
 /// Reads one OSV record from JSON and validates it.
 pub fn parse_json(bytes: &[u8], strict: bool) -> Result<Validated<'_>, Invalid> {
-    let record: RawRecord<'_> = serde_json::from_slice(bytes).map_err(|e| {
+    // One UTF-8 check of the whole record is much cheaper than serde_json's check per string.
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let upto = &bytes[..e.valid_up_to()];
+        let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = upto.len() - upto.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+        Invalid {
+            id: sniff_id(bytes),
+            path: String::new(),
+            reason: "not valid UTF-8".into(),
+            line: Some(line),
+            column: Some(column),
+        }
+    })?;
+    let record: RawRecord<'_> = serde_json::from_str(text).map_err(|e| {
         let id = sniff_id(bytes);
         Invalid {
             id,
@@ -451,11 +483,35 @@ pub const ECOSYSTEMS: &[&str] = &[
 
 /// Whether `id` starts with a registered prefix (or the private `x_`).
 pub fn id_prefix_registered(id: &str) -> bool {
-    id.starts_with("x_")
-        || ID_PREFIXES
-            .iter()
-            .any(|p| id.strip_prefix(p).is_some_and(|rest| rest.starts_with('-')))
+    if id.starts_with("x_") {
+        return true;
+    }
+    // Most ids are PREFIX-rest with a one-segment prefix: one lookup in a sorted table.
+    if let Some((first, _)) = id.split_once('-')
+        && ONE_SEGMENT_PREFIXES.get().binary_search(&first).is_ok()
+    {
+        return true;
+    }
+    ID_PREFIXES
+        .iter()
+        .filter(|p| p.contains('-'))
+        .any(|p| id.strip_prefix(p).is_some_and(|rest| rest.starts_with('-')))
 }
+
+/// The registered prefixes without a `-`, sorted.
+struct Sorted(std::sync::OnceLock<Vec<&'static str>>);
+
+impl Sorted {
+    fn get(&self) -> &[&'static str] {
+        self.0.get_or_init(|| {
+            let mut v: Vec<&str> = ID_PREFIXES.iter().copied().filter(|p| !p.contains('-')).collect();
+            v.sort_unstable();
+            v
+        })
+    }
+}
+
+static ONE_SEGMENT_PREFIXES: Sorted = Sorted(std::sync::OnceLock::new());
 
 /// Whether an ecosystem string (`Debian:12`) names a registered ecosystem.
 pub fn ecosystem_registered(ecosystem: &str) -> bool {

@@ -147,6 +147,52 @@ pub fn read_file(path: &Path, visit: &mut dyn FnMut(Item<'_>)) -> Vec<SourceErro
 }
 
 fn read_ndjson(origin: &str, file: File, visit: &mut dyn FnMut(Item<'_>)) -> Vec<SourceError> {
+    // Map the file when we can: no copy through a read buffer. Fall back to reading.
+    // SAFETY: the map is read-only and only lives for this call; if another process truncates
+    // the file meanwhile we may fault, as any reader of a file being truncated might.
+    if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+        let _ = map.advise(memmap2::Advice::Sequential);
+        let mut label = String::new();
+        let mut offset = 0usize;
+        let mut released = 0usize;
+        let mut pos = 0usize;
+        let mut i = 0usize;
+        while pos < map.len() {
+            let line_end = memchr::memchr(b'\n', &map[pos..]).map_or(map.len(), |n| pos + n);
+            let line = &map[pos..line_end];
+            pos = line_end + 1;
+            i += 1;
+            let start = offset;
+            offset += line.len() + 1;
+            // Give back the pages already read, so a big export does not stay resident.
+            if start - released >= 64 << 20 {
+                let end = start & !4095;
+                // SAFETY: the map is private and read-only; dropped pages are re-read from the
+                // file if touched again, and nothing before `end` is borrowed any more.
+                let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, released, end - released) };
+                released = end;
+            }
+            let trimmed = line.trim_ascii();
+            if trimmed.is_empty() {
+                continue;
+            }
+            if trimmed.len() as u64 > MAX_RECORD_SIZE {
+                return vec![SourceError {
+                    origin: format!("{origin}:{i}"),
+                    message: format!("line longer than {} MB; stopped reading", MAX_RECORD_SIZE >> 20),
+                }];
+            }
+            label.clear();
+            use std::fmt::Write;
+            let _ = write!(label, "{origin}:{i}");
+            visit(Item { origin: &label, bytes: trimmed, encoding: Encoding::Json });
+        }
+        return Vec::new();
+    }
+    read_ndjson_buffered(origin, file, visit)
+}
+
+fn read_ndjson_buffered(origin: &str, file: File, visit: &mut dyn FnMut(Item<'_>)) -> Vec<SourceError> {
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut line = Vec::new();
     let mut number = 0usize;

@@ -117,8 +117,12 @@ pub fn normalize_name<'a>(ecosystem_base: &str, name: &'a str) -> std::borrow::C
 /// FNV-1a, 64-bit: stable across runs and platforms, fast on short keys. Never 0 (0 marks an
 /// empty slot).
 fn key_hash(eco: &str, name: &str) -> u64 {
+    key_hash_bytes(eco.as_bytes(), name.as_bytes())
+}
+
+fn key_hash_bytes(eco: &[u8], name: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in eco.as_bytes().iter().chain(std::iter::once(&0u8)).chain(name.as_bytes()) {
+    for &b in eco.iter().chain(std::iter::once(&0u8)).chain(name) {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
@@ -132,47 +136,76 @@ fn push_str(out: &mut Vec<u8>, s: &str, what: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Encodes a record's affected packages as its AFF chunk, and returns the (ecosystem base,
-/// normalised name, offset in chunk) of each package entry.
-fn encode_affected(record: &RawRecord<'_>, chunk: &mut Vec<u8>) -> Result<Vec<(String, String, u32)>, StoreError> {
-    let mut keys = Vec::new();
+/// Appends a record's affected packages (its AFF chunk) to `out`, and returns the ecosystem
+/// base, normalised name and offset (relative to the chunk start) of each package entry.
+fn encode_affected<'r>(
+    record: &'r RawRecord<'_>,
+    out: &mut Vec<u8>,
+) -> Result<Vec<(&'r str, std::borrow::Cow<'r, str>, u32)>, StoreError> {
+    let start = out.len();
+    let mut keys = Vec::with_capacity(record.affected.len());
     for a in &record.affected {
         let Some(p) = &a.package else { continue };
-        let offset = chunk.len() as u32;
-        chunk.push(1);
-        push_str(chunk, &p.ecosystem, "ecosystem")?;
-        push_str(chunk, &p.name, "package name")?;
+        let offset = (out.len() - start) as u32;
+        out.push(1);
+        push_str(out, &p.ecosystem, "ecosystem")?;
+        push_str(out, &p.name, "package name")?;
         let nranges = u16::try_from(a.ranges.len())
             .map_err(|_| StoreError::TooLong { what: format!("{}: ranges", record.id), len: a.ranges.len() })?;
-        chunk.extend_from_slice(&nranges.to_le_bytes());
+        out.extend_from_slice(&nranges.to_le_bytes());
         for r in &a.ranges {
-            chunk.push(match r.kind {
+            out.push(match r.kind {
                 RangeType::Git => 0,
                 RangeType::Semver => 1,
                 RangeType::Ecosystem => 2,
             });
             let nevents = u16::try_from(r.events.len())
                 .map_err(|_| StoreError::TooLong { what: format!("{}: events", record.id), len: r.events.len() })?;
-            chunk.extend_from_slice(&nevents.to_le_bytes());
+            out.extend_from_slice(&nevents.to_le_bytes());
             for e in &r.events {
-                chunk.push(match e.kind {
+                out.push(match e.kind {
                     EventKind::Introduced => 0,
                     EventKind::Fixed => 1,
                     EventKind::LastAffected => 2,
                     EventKind::Limit => 3,
                 });
-                push_str(chunk, &e.version, "event version")?;
+                push_str(out, &e.version, "event version")?;
             }
         }
-        chunk.extend_from_slice(&(a.versions.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(a.versions.len() as u32).to_le_bytes());
         for v in &a.versions {
-            push_str(chunk, v, "version")?;
+            push_str(out, v, "version")?;
         }
         let base = ecosystem_base(&p.ecosystem);
-        keys.push((base.to_owned(), normalize_name(base, &p.name).into_owned(), offset));
+        keys.push((base, normalize_name(base, &p.name), offset));
     }
     Ok(keys)
 }
+
+/// A fast, non-cryptographic hasher for the builder's maps (keys are not attacker-chosen in a
+/// way that matters: a collision flood only slows one import down).
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            h = (h.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
 
 struct MetaRow {
     frame_offset: u64,
@@ -185,6 +218,8 @@ struct MetaRow {
     aff_crc: u32,
     flags: u32,
     dead: bool,
+    /// Bit n: the record affects `Builder::ecosystems[n]` (bit 127: any further ecosystem).
+    ecosystems: u128,
 }
 
 #[derive(Default, serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
@@ -217,10 +252,18 @@ pub struct Builder {
     meta: Vec<MetaRow>,
     aff: Vec<u8>,
     strings: Vec<u8>,
-    keys: HashMap<(String, String), Vec<(u32, u32)>>,
-    by_id: HashMap<String, u32>,
-    record_ecosystems: Vec<Vec<String>>,
+    /// Lookup key (`ecosystem\0name`) -> key number.
+    keys: FastMap<Box<[u8]>, u32>,
+    /// (key number, record, AFF offset), in insertion order.
+    entries: Vec<(u32, u32, u32)>,
+    by_id: FastMap<Box<str>, u32>,
+    /// Ecosystem names seen, numbered; records carry a bit mask of them.
+    ecosystems: Vec<String>,
+    key_buf: Vec<u8>,
 }
+
+/// Ecosystems beyond this many distinct names are counted under "(other)" in the statistics.
+const MAX_ECOSYSTEMS: usize = 127;
 
 /// What happened to a record offered to the builder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -254,9 +297,11 @@ impl Builder {
             meta: Vec::new(),
             aff: Vec::new(),
             strings: Vec::new(),
-            keys: HashMap::new(),
-            by_id: HashMap::new(),
-            record_ecosystems: Vec::new(),
+            keys: FastMap::default(),
+            entries: Vec::new(),
+            by_id: FastMap::default(),
+            ecosystems: Vec::new(),
+            key_buf: Vec::new(),
         })
     }
 
@@ -273,27 +318,42 @@ impl Builder {
         modified: Timestamp,
         withdrawn: bool,
     ) -> Result<Added, StoreError> {
-        let mut chunk = Vec::new();
-        let keys = encode_affected(record, &mut chunk)?;
-        self.add_encoded(&record.id, json, modified.0, withdrawn, &chunk, keys)
+        let start = self.aff.len();
+        let keys = match encode_affected(record, &mut self.aff) {
+            Ok(k) => k,
+            Err(e) => {
+                self.aff.truncate(start);
+                return Err(e);
+            }
+        };
+        self.add_encoded(&record.id, json, modified.0, withdrawn, start, &keys)
     }
 
+    /// Adds a record whose AFF chunk was appended to `self.aff` at `aff_start`.
     fn add_encoded(
         &mut self,
         id: &str,
         json: &[u8],
         modified: i64,
         withdrawn: bool,
-        chunk: &[u8],
-        keys: Vec<(String, String, u32)>,
+        aff_start: usize,
+        keys: &[(&str, std::borrow::Cow<'_, str>, u32)],
     ) -> Result<Added, StoreError> {
         let mut result = Added::New;
-        if let Some(&prev) = self.by_id.get(id) {
-            if self.meta[prev as usize].modified >= modified {
-                return Ok(Added::NotNewer);
+        let index = self.meta.len() as u32;
+        match self.by_id.get_mut(id) {
+            Some(prev) => {
+                if self.meta[*prev as usize].modified >= modified {
+                    self.aff.truncate(aff_start);
+                    return Ok(Added::NotNewer);
+                }
+                self.meta[*prev as usize].dead = true;
+                *prev = index;
+                result = Added::Updated;
             }
-            self.meta[prev as usize].dead = true;
-            result = Added::Updated;
+            None => {
+                self.by_id.insert(id.into(), index);
+            }
         }
         let json_len = u32::try_from(json.len())
             .map_err(|_| StoreError::TooLong { what: format!("{id}: record"), len: json.len() })?;
@@ -304,34 +364,50 @@ impl Builder {
         self.out.write_all(json).map_err(io(&self.tmp_path))?;
         self.written += 8 + json.len() as u64;
 
-        let index = self.meta.len() as u32;
         let id_offset = self.strings.len() as u32;
         self.strings.extend_from_slice(id.as_bytes());
-        let aff_offset = self.aff.len() as u32;
-        self.aff.extend_from_slice(chunk);
-        let mut ecosystems: Vec<String> = Vec::new();
+        let mut mask = 0u128;
         for (eco, name, off) in keys {
-            if !ecosystems.contains(&eco) {
-                ecosystems.push(eco.clone());
+            let n = match self.ecosystems.iter().position(|e| e == eco) {
+                Some(n) => n,
+                None if self.ecosystems.len() < MAX_ECOSYSTEMS => {
+                    self.ecosystems.push((*eco).to_owned());
+                    self.ecosystems.len() - 1
+                }
+                None => MAX_ECOSYSTEMS,
+            };
+            mask |= 1u128 << n;
+            if withdrawn {
+                continue;
             }
-            if !withdrawn {
-                self.keys.entry((eco, name)).or_default().push((index, aff_offset + off));
-            }
+            self.key_buf.clear();
+            self.key_buf.extend_from_slice(eco.as_bytes());
+            self.key_buf.push(0);
+            self.key_buf.extend_from_slice(name.as_bytes());
+            let next = self.keys.len() as u32;
+            let key = match self.keys.get(self.key_buf.as_slice()) {
+                Some(&k) => k,
+                None => {
+                    self.keys.insert(self.key_buf.as_slice().into(), next);
+                    next
+                }
+            };
+            self.entries.push((key, index, aff_start as u32 + off));
         }
-        self.record_ecosystems.push(ecosystems);
+        let chunk = &self.aff[aff_start..];
         self.meta.push(MetaRow {
             frame_offset,
             json_len,
             modified,
             id_offset,
             id_len: id.len() as u32,
-            aff_offset,
+            aff_offset: aff_start as u32,
             aff_len: chunk.len() as u32,
             aff_crc: crc32fast::hash(chunk),
             flags: if withdrawn { FLAG_WITHDRAWN } else { 0 },
             dead: false,
+            ecosystems: mask,
         });
-        self.by_id.insert(id.to_owned(), index);
         Ok(result)
     }
 
@@ -340,38 +416,36 @@ impl Builder {
         let rec = db.record_ref(index)?;
         let json = db.record_json(index)?;
         let chunk = db.aff_chunk(index)?;
+        let start = self.aff.len();
+        self.aff.extend_from_slice(chunk);
         let mut keys = Vec::new();
         let mut pos = 0usize;
         while pos < chunk.len() {
             let entry = AffectedView::decode(chunk, pos).ok_or_else(|| corrupt(&db.path, "affected data"))?;
             let base = ecosystem_base(entry.ecosystem);
-            keys.push((base.to_owned(), normalize_name(base, entry.name).into_owned(), pos as u32));
+            keys.push((base, normalize_name(base, entry.name), pos as u32));
             pos = entry.end;
         }
-        self.add_encoded(rec.id, json, rec.modified, rec.withdrawn, chunk, keys)
+        self.add_encoded(rec.id, json, rec.modified, rec.withdrawn, start, &keys)
     }
 
     /// Writes the lookup sections and header, syncs, and renames the file into place.
     pub fn finish(mut self) -> Result<Stats, StoreError> {
         let path = self.tmp_path.clone();
-        // Drop entries of superseded records.
+        // Group entries by key (stable: record order within a key), dropping superseded records.
         let dead: Vec<bool> = self.meta.iter().map(|m| m.dead).collect();
-        let mut keys: Vec<((String, String), Vec<(u32, u32)>)> = self
-            .keys
-            .drain()
-            .map(|(k, mut v)| {
-                v.retain(|(r, _)| !dead[*r as usize]);
-                (k, v)
-            })
-            .filter(|(_, v)| !v.is_empty())
-            .collect();
-        keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.entries.retain(|(_, r, _)| !dead[*r as usize]);
+        self.entries.sort_by_key(|e| e.0);
+        let mut key_bytes: Vec<Option<Box<[u8]>>> = vec![None; self.keys.len()];
+        for (k, n) in self.keys.drain() {
+            key_bytes[n as usize] = Some(k);
+        }
 
         let mut stats = Stats {
             built_at: time::OffsetDateTime::now_utc().unix_timestamp(),
             ..Stats::default()
         };
-        for (i, m) in self.meta.iter().enumerate() {
+        for m in &self.meta {
             if m.dead {
                 continue;
             }
@@ -379,8 +453,12 @@ impl Builder {
             stats.records += 1;
             stats.withdrawn += u64::from(withdrawn);
             stats.newest_modified = stats.newest_modified.max(Some(m.modified));
-            for eco in &self.record_ecosystems[i] {
-                let e = stats.ecosystems.entry(eco.clone()).or_default();
+            let mut bits = m.ecosystems;
+            while bits != 0 {
+                let n = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let name = self.ecosystems.get(n).map_or("(other)", String::as_str);
+                let e = stats.ecosystems.entry(name.to_owned()).or_default();
                 e.records += 1;
                 e.withdrawn += u64::from(withdrawn);
                 e.newest_modified = e.newest_modified.max(Some(m.modified));
@@ -403,21 +481,43 @@ impl Builder {
             meta.extend_from_slice(&flags.to_le_bytes());
             meta.extend_from_slice(&[0u8; 4]);
         }
-        let nslots = (keys.len() * 2).next_power_of_two().max(16);
+        let distinct = {
+            let mut n = 0usize;
+            let mut last = None;
+            for e in &self.entries {
+                if last != Some(e.0) {
+                    n += 1;
+                    last = Some(e.0);
+                }
+            }
+            n
+        };
+        let nslots = (distinct * 2).next_power_of_two().max(16);
         let mut slots = vec![0u8; nslots * SLOT_LEN];
-        let mut entries = Vec::new();
-        for ((eco, name), list) in &keys {
-            let h = key_hash(eco, name);
+        let mut entries = Vec::with_capacity(self.entries.len() * ENTRY_LEN);
+        let mut at = 0;
+        while at < self.entries.len() {
+            let key_no = self.entries[at].0;
+            let mut end = at;
+            while end < self.entries.len() && self.entries[end].0 == key_no {
+                end += 1;
+            }
+            let key = key_bytes[key_no as usize].as_deref().unwrap_or_default();
+            let (eco, name) = match key.iter().position(|&b| b == 0) {
+                Some(z) => (&key[..z], &key[z + 1..]),
+                None => (key, &key[..0]),
+            };
+            let h = key_hash_bytes(eco, name);
             let key_offset = self.strings.len() as u32;
-            self.strings.extend_from_slice(eco.as_bytes());
-            self.strings.push(0);
-            self.strings.extend_from_slice(name.as_bytes());
-            let key_len = (eco.len() + 1 + name.len()) as u32;
+            self.strings.extend_from_slice(key);
+            let key_len = key.len() as u32;
             let first = (entries.len() / ENTRY_LEN) as u32;
-            for (rec, off) in list {
+            for (_, rec, off) in &self.entries[at..end] {
                 entries.extend_from_slice(&rec.to_le_bytes());
                 entries.extend_from_slice(&off.to_le_bytes());
             }
+            let count = (end - at) as u32;
+            at = end;
             let mut i = (h as usize) & (nslots - 1);
             loop {
                 let s = &mut slots[i * SLOT_LEN..(i + 1) * SLOT_LEN];
@@ -426,7 +526,7 @@ impl Builder {
                     s[8..12].copy_from_slice(&key_offset.to_le_bytes());
                     s[12..16].copy_from_slice(&key_len.to_le_bytes());
                     s[16..20].copy_from_slice(&first.to_le_bytes());
-                    s[20..24].copy_from_slice(&(list.len() as u32).to_le_bytes());
+                    s[20..24].copy_from_slice(&count.to_le_bytes());
                     break;
                 }
                 i = (i + 1) & (nslots - 1);
