@@ -333,15 +333,15 @@ fn parse_datetime(s: &str) -> Result<OffsetDateTime, String> {
             .ok_or_else(bad);
     }
     let mut norm: Vec<u8> = s.as_bytes().to_vec();
-    if let Some(b) = norm.get_mut(10) {
-        if matches!(*b, b' ' | b't') {
-            *b = b'T';
-        }
+    if let Some(b) = norm.get_mut(10)
+        && matches!(*b, b' ' | b't')
+    {
+        *b = b'T';
     }
-    if let Some(b) = norm.last_mut() {
-        if *b == b'z' {
-            *b = b'Z';
-        }
+    if let Some(b) = norm.last_mut()
+        && *b == b'z'
+    {
+        *b = b'Z';
     }
     let norm = String::from_utf8(norm).map_err(|_| bad())?;
     if let Ok(t) = OffsetDateTime::parse(&norm, &Rfc3339) {

@@ -75,7 +75,8 @@ impl VexError {
         VexError {
             path: path.to_string(),
             line: (e.line() > 0).then_some(e.line()),
-            column: (e.line() > 0).then_some(e.column()),
+            // serde_json reports column 0 right after a newline; columns here are 1-based.
+            column: (e.line() > 0).then_some(e.column().max(1)),
             message,
         }
     }
@@ -215,20 +216,37 @@ pub struct VexDocument {
 /// impact statement is rejected, as the OpenVEX specification requires one.
 pub fn read(path: &str, bytes: &[u8]) -> Result<VexDocument, VexError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(i) = bytes.iter().position(|b| !b.is_ascii_whitespace())
+        && bytes.get(i) != Some(&b'{')
+    {
+        let before = bytes.get(..i).unwrap_or_default();
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = i - before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |n| n + 1)
+            + 1;
+        return Err(VexError {
+            path: path.to_string(),
+            line: Some(line),
+            column: Some(column),
+            message: "a VEX document is a JSON object ({ … })".into(),
+        });
+    }
     let probe: Probe = serde_json::from_slice(bytes).map_err(|e| VexError::json(path, &e))?;
 
-    if let Some(format) = &probe.bom_format {
-        if format.as_str() == Some("CycloneDX") {
-            return read_cyclonedx(path, bytes);
-        }
+    if let Some(format) = &probe.bom_format
+        && format.as_str() == Some("CycloneDX")
+    {
+        return read_cyclonedx(path, bytes);
     }
-    if let Some(doc) = &probe.document {
-        if doc.get("csaf_version").is_some() {
-            return Err(VexError::at(
-                path,
-                "this is a CSAF document; CSAF VEX is not supported, convert it to OpenVEX or CycloneDX VEX",
-            ));
-        }
+    if let Some(doc) = &probe.document
+        && doc.get("csaf_version").is_some()
+    {
+        return Err(VexError::at(
+            path,
+            "this is a CSAF document; CSAF VEX is not supported, convert it to OpenVEX or CycloneDX VEX",
+        ));
     }
     if probe.statement_type.is_some() {
         let pt = probe
@@ -341,16 +359,16 @@ pub fn apply_all(docs: &[VexDocument], findings: &mut [Finding]) -> usize {
                     .then_some((st.timestamp, d, s, doc, st))
             })
             .max_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
-        if let Some((_, _, _, doc, st)) = winner {
-            if st.status == VexStatus::NotAffected {
-                f.suppressed = Some(Suppression::Vex {
-                    file: doc.path.clone(),
-                    status: st.status.as_str().to_string(),
-                    justification: st.justification.clone(),
-                    statement: st.statement.clone(),
-                });
-                suppressed += 1;
-            }
+        if let Some((_, _, _, doc, st)) = winner
+            && st.status == VexStatus::NotAffected
+        {
+            f.suppressed = Some(Suppression::Vex {
+                file: doc.path.clone(),
+                status: st.status.as_str().to_string(),
+                justification: st.justification.clone(),
+                statement: st.statement.clone(),
+            });
+            suppressed += 1;
         }
     }
     suppressed
@@ -780,6 +798,12 @@ fn read_cyclonedx(path: &str, bytes: &[u8]) -> Result<VexDocument, VexError> {
                 // A versionless ref narrowed by `versions`: one product per exact version
                 // (ranges alone cannot be evaluated here, so such a ref matches nothing).
                 Some(p) if p.version.is_none() && !a.versions.is_empty() => {
+                    if exact.is_empty() {
+                        products.push(Product {
+                            id: target.clone(),
+                            purl: None,
+                        });
+                    }
                     for ver in exact {
                         let mut q = p.clone();
                         q.version = Some(ver.to_string());
@@ -862,14 +886,14 @@ fn resolve_ref(reference: &str, purls: &HashMap<&str, &str>) -> String {
     if let Some(p) = purls.get(reference) {
         return (*p).to_string();
     }
-    if let Some(rest) = reference.strip_prefix("urn:cdx:") {
-        if let Some((_, fragment)) = rest.split_once('#') {
-            let decoded = percent_decode(fragment).unwrap_or_else(|| fragment.to_string());
-            return match purls.get(decoded.as_str()) {
-                Some(p) => (*p).to_string(),
-                None => decoded,
-            };
-        }
+    if let Some(rest) = reference.strip_prefix("urn:cdx:")
+        && let Some((_, fragment)) = rest.split_once('#')
+    {
+        let decoded = percent_decode(fragment).unwrap_or_else(|| fragment.to_string());
+        return match purls.get(decoded.as_str()) {
+            Some(p) => (*p).to_string(),
+            None => decoded,
+        };
     }
     reference.to_string()
 }
