@@ -73,9 +73,10 @@ impl IgnoreEntry {
         }
     }
 
-    fn matches(&self, id_upper: &str, f: &Finding, package: Option<&PurlPattern>) -> bool {
-        let id_ok = f.id.eq_ignore_ascii_case(id_upper)
-            || f.aliases.iter().any(|a| a.eq_ignore_ascii_case(id_upper));
+    /// Whether the entry (with its trimmed `id`) covers `f`, whose purl parsed as `package`.
+    fn matches(&self, id: &str, f: &Finding, package: Option<&PurlPattern>) -> bool {
+        let id_ok =
+            f.id.eq_ignore_ascii_case(id) || f.aliases.iter().any(|a| a.eq_ignore_ascii_case(id));
         id_ok
             && match &self.package {
                 None => true,
@@ -88,9 +89,13 @@ impl IgnoreEntry {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}:{line}:{column}: {message}")]
 pub struct IgnoreError {
+    /// The ignore file.
     pub path: String,
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, in characters.
     pub column: usize,
+    /// What is wrong and how to fix it.
     pub message: String,
 }
 

@@ -85,12 +85,21 @@ impl VexError {
 /// Which format a VEX document was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VexFormat {
-    /// OpenVEX, with its `@context`.
-    OpenVex { context: String },
-    /// OpenVEX inside an in-toto statement, with its `predicateType`.
-    InToto { predicate_type: String },
-    /// CycloneDX, with its `specVersion`.
-    CycloneDx { spec_version: String },
+    /// OpenVEX.
+    OpenVex {
+        /// Its `@context`.
+        context: String,
+    },
+    /// OpenVEX inside an in-toto statement.
+    InToto {
+        /// The statement's `predicateType`.
+        predicate_type: String,
+    },
+    /// CycloneDX.
+    CycloneDx {
+        /// Its `specVersion` (empty when missing).
+        spec_version: String,
+    },
 }
 
 /// The status a statement gives a product.
@@ -188,6 +197,7 @@ pub struct Statement {
     pub aliases: Vec<String>,
     /// Products and subcomponents.
     pub products: Vec<Product>,
+    /// What the statement says about them.
     pub status: VexStatus,
     /// The justification as written (OpenVEX or CycloneDX vocabulary).
     pub justification: Option<String>,
@@ -202,6 +212,7 @@ pub struct Statement {
 pub struct VexDocument {
     /// The path it was read from (written into the suppressions it causes).
     pub path: String,
+    /// The format it was read from.
     pub format: VexFormat,
     /// Its statements, in document order.
     pub statements: Vec<Statement>,

@@ -171,10 +171,17 @@ fn is_web_url(s: &str) -> bool {
         .or_else(|| s.strip_prefix("http://"));
     match rest {
         Some(r) => {
+            let b = s.as_bytes();
             !r.is_empty()
                 && !r.starts_with('/')
-                && s.bytes().all(|b| b.is_ascii_graphic())
+                && b.iter().all(u8::is_ascii_graphic)
                 && !s.contains(['<', '>', '"', '{', '}', '|', '\\', '^', '`'])
+                // Every `%` starts a two-digit hex escape.
+                && b.iter().enumerate().all(|(i, c)| {
+                    *c != b'%'
+                        || b.get(i + 1..i + 3)
+                            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+                })
         }
         None => false,
     }
@@ -216,6 +223,9 @@ mod tests {
         assert!(!is_web_url("ftp://example.com"));
         assert!(!is_web_url("https://example.com/a b"));
         assert!(!is_web_url("https://example.com/<x>"));
+        assert!(is_web_url("https://example.com/a%20b"));
+        assert!(!is_web_url("https://example.com/a%zz"));
+        assert!(!is_web_url("https://example.com/a%2"));
     }
 
     #[test]
