@@ -47,7 +47,9 @@ enum DbCommand {
     )]
     Update(UpdateArgs),
     /// Record counts and the newest `modified` per ecosystem.
-    #[command(after_help = "Examples:\n  safeguard db stats\n  safeguard db stats --format json | jq '.ecosystems'")]
+    #[command(
+        after_help = "Examples:\n  safeguard db stats\n  safeguard db stats --format json | jq '.ecosystems'"
+    )]
     Stats(StatsArgs),
 }
 
@@ -104,7 +106,7 @@ fn progress_printer(quiet: bool) -> impl FnMut(db::Progress<'_>) {
             if p.file != last {
                 last = p.file.to_owned();
                 eprintln!("  importing {}", p.file);
-            } else if p.records % 100_000 == 0 {
+            } else if p.records.is_multiple_of(100_000) {
                 eprintln!("  … {} records", p.records);
             }
         }
@@ -112,9 +114,20 @@ fn progress_printer(quiet: bool) -> impl FnMut(db::Progress<'_>) {
 }
 
 fn import(path: &Path, args: &ImportArgs, quiet: bool) -> Result<ExitCode> {
-    let report = db::import(path, &args.paths, ImportOptions { strict: args.strict }, &mut progress_printer(quiet))?;
+    let report = db::import(
+        path,
+        &args.paths,
+        ImportOptions {
+            strict: args.strict,
+        },
+        &mut progress_printer(quiet),
+    )?;
     print_import(&report, args.format, quiet)?;
-    Ok(if report.source_errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if report.source_errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 fn print_import(report: &ImportReport, format: Format, quiet: bool) -> Result<()> {
@@ -130,10 +143,18 @@ fn print_import(report: &ImportReport, format: Format, quiet: bool) -> Result<()
     }
     const SHOWN: usize = 20;
     for r in report.rejected.iter().take(SHOWN) {
-        eprintln!("rejected: {} ({}): {}", r.origin, r.id.as_deref().unwrap_or("no id"), r.reason);
+        eprintln!(
+            "rejected: {} ({}): {}",
+            r.origin,
+            r.id.as_deref().unwrap_or("no id"),
+            r.reason
+        );
     }
     if report.rejected.len() > SHOWN {
-        eprintln!("rejected: … and {} more (--format json lists them all)", report.rejected.len() - SHOWN);
+        eprintln!(
+            "rejected: … and {} more (--format json lists them all)",
+            report.rejected.len() - SHOWN
+        );
     }
     if quiet {
         return Ok(());
@@ -162,7 +183,10 @@ fn print_import(report: &ImportReport, format: Format, quiet: bool) -> Result<()
 #[cfg(feature = "db-update")]
 fn update(path: &Path, args: &UpdateArgs, quiet: bool) -> Result<ExitCode> {
     use safeguard_vulndb::update::{self, UpdateOptions};
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut options = UpdateOptions::new(dir.join("exports"));
     options.base_url = args.base_url.clone();
     if !args.ecosystems.is_empty() {
@@ -171,7 +195,15 @@ fn update(path: &Path, args: &UpdateArgs, quiet: bool) -> Result<ExitCode> {
     let show = !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let fetched = update::download(&options, &mut |p: update::Progress<'_>| {
         if show && p.done {
-            eprintln!("  {}: {}", p.ecosystem, if p.bytes > 0 { format!("{} bytes", p.bytes) } else { "done".into() });
+            eprintln!(
+                "  {}: {}",
+                p.ecosystem,
+                if p.bytes > 0 {
+                    format!("{} bytes", p.bytes)
+                } else {
+                    "done".into()
+                }
+            );
         }
     })?;
     let mut to_import = Vec::new();
@@ -193,13 +225,29 @@ fn update(path: &Path, args: &UpdateArgs, quiet: bool) -> Result<ExitCode> {
     }
     if to_import.is_empty() {
         if args.format == Format::Json {
-            println!("{}", serde_json::json!({ "imported": [], "failed": failed }));
+            println!(
+                "{}",
+                serde_json::json!({ "imported": [], "failed": failed })
+            );
         }
-        return Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS });
+        return Ok(if failed {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        });
     }
-    let report = db::import(path, &to_import, ImportOptions::default(), &mut progress_printer(quiet))?;
+    let report = db::import(
+        path,
+        &to_import,
+        ImportOptions::default(),
+        &mut progress_printer(quiet),
+    )?;
     print_import(&report, args.format, quiet)?;
-    Ok(if failed || !report.source_errors.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if failed || !report.source_errors.is_empty() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 #[cfg(not(feature = "db-update"))]
@@ -269,7 +317,20 @@ fn stats(path: &Path, format: Format) -> Result<ExitCode> {
             ]
         })
         .collect();
-    print!("{}", table(&["ECOSYSTEM", "RECORDS", "WITHDRAWN", "NEWEST MODIFIED", "AGE"], &rows, 40));
+    print!(
+        "{}",
+        table(
+            &[
+                "ECOSYSTEM",
+                "RECORDS",
+                "WITHDRAWN",
+                "NEWEST MODIFIED",
+                "AGE"
+            ],
+            &rows,
+            40
+        )
+    );
     println!();
     println!(
         "{}: {} record(s), {} withdrawn, {:.1} MB; newest record modified {}.",
@@ -277,11 +338,14 @@ fn stats(path: &Path, format: Format) -> Result<ExitCode> {
         stats.records,
         stats.withdrawn,
         size as f64 / 1e6,
-        fmt_ts(stats.newest_modified).map(|t| format!("{} ({} ago)", rfc3339(t), age(now, t))).unwrap_or_else(|| "never".into())
+        fmt_ts(stats.newest_modified)
+            .map(|t| format!("{} ({} ago)", rfc3339(t), age(now, t)))
+            .unwrap_or_else(|| "never".into())
     );
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use safeguard_inventory::sbom::{self, CdxVersion, Metadata};
 use safeguard_inventory::discover;
+use safeguard_inventory::sbom::{self, CdxVersion, Metadata};
 use safeguard_vulndb::cvss::Rating;
 use safeguard_vulndb::finding::ScanReport;
 use safeguard_vulndb::{ignore, report, scan, vex};
@@ -103,9 +103,11 @@ pub fn run(args: ScanArgs, quiet: bool, now: time::OffsetDateTime) -> Result<Exi
         let mut docs = Vec::new();
         let mut errors = Vec::new();
         for p in &args.sboms {
-            let read = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display())).and_then(|bytes| {
-                sbom::read(&p.display().to_string(), &bytes).map_err(|e| e.to_string())
-            });
+            let read = std::fs::read(p)
+                .map_err(|e| format!("{}: {e}", p.display()))
+                .and_then(|bytes| {
+                    sbom::read(&p.display().to_string(), &bytes).map_err(|e| e.to_string())
+                });
             match read {
                 Ok(d) => docs.push(d),
                 Err(e) => errors.push(e),
@@ -114,16 +116,32 @@ pub fn run(args: ScanArgs, quiet: bool, now: time::OffsetDateTime) -> Result<Exi
         let mut inv = sbom::merge(&docs);
         for e in errors {
             eprintln!("error: {e}");
-            inv.errors.push(safeguard_inventory::ParseError::new(String::new(), None, None, e));
+            inv.errors.push(safeguard_inventory::ParseError::new(
+                String::new(),
+                None,
+                None,
+                e,
+            ));
         }
-        let target = args.sboms.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+        let target = args
+            .sboms
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
         (inv, target)
     };
 
-    let mut result = scan::scan(&database, &inventory.components, &target, env!("CARGO_PKG_VERSION"))?;
+    let mut result = scan::scan(
+        &database,
+        &inventory.components,
+        &target,
+        env!("CARGO_PKG_VERSION"),
+    )?;
     result.scanned_at = now;
     for path in &args.vex {
-        let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
         let doc = vex::read(&path.display().to_string(), &bytes)?;
         vex::apply(&doc, &mut result.findings);
     }
@@ -132,7 +150,8 @@ pub fn run(args: ScanArgs, quiet: bool, now: time::OffsetDateTime) -> Result<Exi
         (args.sboms.is_empty() && p.is_file()).then_some(p)
     });
     if let Some(path) = ignore_path {
-        let bytes = std::fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?;
         let file = ignore::read(&path.display().to_string(), &bytes)?;
         for w in ignore::apply(&file, &mut result.findings, now) {
             eprintln!("warning: {w}");
@@ -149,11 +168,22 @@ pub fn run(args: ScanArgs, quiet: bool, now: time::OffsetDateTime) -> Result<Exi
             let subject = if args.sboms.is_empty() {
                 crate::sbom::subject_of(&args.path)?
             } else {
-                safeguard_inventory::sbom::Subject { name: target.clone(), version: None, commit: None, supplier: None }
+                safeguard_inventory::sbom::Subject {
+                    name: target.clone(),
+                    version: None,
+                    commit: None,
+                    supplier: None,
+                }
             };
-            let meta = Metadata { tool_name: "safeguard".into(), tool_version: env!("CARGO_PKG_VERSION").into(), timestamp: now, subject };
+            let meta = Metadata {
+                tool_name: "safeguard".into(),
+                tool_version: env!("CARGO_PKG_VERSION").into(),
+                timestamp: now,
+                subject,
+            };
             let bom = sbom::write_cyclonedx(&inventory, &meta, CdxVersion::V1_6);
-            let bom: serde_json::Value = serde_json::from_slice(&bom).context("internal: CycloneDX output is not JSON")?;
+            let bom: serde_json::Value =
+                serde_json::from_str(&bom).context("internal: CycloneDX output is not JSON")?;
             report::write_cyclonedx(&result, bom, &mut out)?;
         }
     }
@@ -194,8 +224,10 @@ fn freshness_note(result: &ScanReport, now: time::OffsetDateTime) {
             result.db.path,
             crate::db::age(now, t)
         ),
-        None => eprintln!("note: the database {} is empty; run `safeguard db update`", result.db.path),
+        None => eprintln!(
+            "note: the database {} is empty; run `safeguard db update`",
+            result.db.path
+        ),
         _ => {}
     }
 }
-

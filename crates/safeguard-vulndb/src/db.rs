@@ -55,10 +55,17 @@ pub enum DbError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("{path} exists but is not a Safeguard vulnerability database; refusing to overwrite it (choose another --db)")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} exists but is not a Safeguard vulnerability database; refusing to overwrite it (choose another --db)"
+    )]
     Foreign { path: PathBuf },
-    #[error("no vulnerability database at {path}: run `safeguard db import FILE…` or `safeguard db update` first")]
+    #[error(
+        "no vulnerability database at {path}: run `safeguard db import FILE…` or `safeguard db update` first"
+    )]
     Missing { path: PathBuf },
 }
 
@@ -120,20 +127,31 @@ pub fn import(
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<ImportReport, DbError> {
     let _lock = lock(path)?;
-    let mut report = ImportReport { database: path.to_path_buf(), ..ImportReport::default() };
+    let mut report = ImportReport {
+        database: path.to_path_buf(),
+        ..ImportReport::default()
+    };
 
     let mut old: Option<Database> = None;
     let mut salvaged: Vec<Vec<u8>> = Vec::new();
     if path.exists() {
         match Database::open(path) {
             Ok(db) => old = Some(db),
-            Err(StoreError::NotADatabase { .. }) => return Err(DbError::Foreign { path: path.to_path_buf() }),
+            Err(StoreError::NotADatabase { .. }) => {
+                return Err(DbError::Foreign {
+                    path: path.to_path_buf(),
+                });
+            }
             Err(e @ (StoreError::Corrupt { .. } | StoreError::Version { .. })) => {
                 let (frames, bad) = Database::salvage(path)?;
                 report.rebuilt = Some(format!(
                     "{e}; rebuilt from {} intact stored record(s){}",
                     frames.len(),
-                    if bad > 0 { format!(", {bad} damaged record(s) dropped") } else { String::new() }
+                    if bad > 0 {
+                        format!(", {bad} damaged record(s) dropped")
+                    } else {
+                        String::new()
+                    }
                 ));
                 salvaged = frames;
             }
@@ -153,21 +171,29 @@ pub fn import(
 
     let mut builder = Builder::create(path)?;
     let (files, errors) = source::expand(inputs);
-    report.source_errors.extend(errors.iter().map(SourceError::to_string));
+    report
+        .source_errors
+        .extend(errors.iter().map(SourceError::to_string));
     report.files = files.len();
     let mut lints: HashMap<String, u64> = HashMap::new();
     let mut store_error: Option<StoreError> = None;
 
     for file in &files {
         let label = file.display().to_string();
-        progress(Progress { file: &label, records: report.read });
+        progress(Progress {
+            file: &label,
+            records: report.read,
+        });
         let errors = source::read_file(file, &mut |item| {
             if store_error.is_some() {
                 return;
             }
             report.read += 1;
-            if report.read % 10_000 == 0 {
-                progress(Progress { file: &label, records: report.read });
+            if report.read.is_multiple_of(10_000) {
+                progress(Progress {
+                    file: &label,
+                    records: report.read,
+                });
             }
             let yaml_json;
             let bytes = match item.encoding {
@@ -176,7 +202,11 @@ pub fn import(
                     let text = match std::str::from_utf8(item.bytes) {
                         Ok(t) => t,
                         Err(e) => {
-                            report.rejected.push(Rejected { origin: item.origin.to_owned(), id: None, reason: format!("not UTF-8: {e}") });
+                            report.rejected.push(Rejected {
+                                origin: item.origin.to_owned(),
+                                id: None,
+                                reason: format!("not UTF-8: {e}"),
+                            });
                             return;
                         }
                     };
@@ -186,7 +216,11 @@ pub fn import(
                             &yaml_json[..]
                         }
                         Err(e) => {
-                            report.rejected.push(Rejected { origin: item.origin.to_owned(), id: e.id.clone(), reason: e.to_string() });
+                            report.rejected.push(Rejected {
+                                origin: item.origin.to_owned(),
+                                id: e.id.clone(),
+                                reason: e.to_string(),
+                            });
                             return;
                         }
                     }
@@ -203,7 +237,11 @@ pub fn import(
                             reason = rest.to_owned();
                         }
                     }
-                    report.rejected.push(Rejected { origin: item.origin.to_owned(), id, reason });
+                    report.rejected.push(Rejected {
+                        origin: item.origin.to_owned(),
+                        id,
+                        reason,
+                    });
                     return;
                 }
             };
@@ -219,7 +257,12 @@ pub fn import(
                 }
                 superseded[old_index as usize] = true;
             }
-            match builder.add(&validated.record, bytes, validated.modified, validated.withdrawn.is_some()) {
+            match builder.add(
+                &validated.record,
+                bytes,
+                validated.modified,
+                validated.withdrawn.is_some(),
+            ) {
                 Ok(Added::New) if stored.contains_key(id) => report.updated += 1,
                 Ok(Added::New) => report.added += 1,
                 // A newer duplicate within this import: the first copy was counted already.
@@ -232,7 +275,9 @@ pub fn import(
                 Err(e) => store_error = Some(e),
             }
         });
-        report.source_errors.extend(errors.iter().map(SourceError::to_string));
+        report
+            .source_errors
+            .extend(errors.iter().map(SourceError::to_string));
         if let Some(e) = store_error.take() {
             return Err(e.into());
         }
@@ -247,7 +292,11 @@ pub fn import(
     }
     for json in &salvaged {
         match osv::parse_json(json, false) {
-            Ok(v) if builder.modified_of(&v.record.id).is_none_or(|m| m < v.modified.0) => {
+            Ok(v)
+                if builder
+                    .modified_of(&v.record.id)
+                    .is_none_or(|m| m < v.modified.0) =>
+            {
                 builder.add(&v.record, json, v.modified, v.withdrawn.is_some())?;
             }
             _ => {}
@@ -259,29 +308,46 @@ pub fn import(
     let mut lints: Vec<(String, u64)> = lints.into_iter().collect();
     lints.sort();
     report.lints = lints;
-    progress(Progress { file: "", records: report.read });
+    progress(Progress {
+        file: "",
+        records: report.read,
+    });
     Ok(report)
 }
 
 /// Opens the database at `path` for reading.
 pub fn open(path: &Path) -> Result<Database, DbError> {
     if !path.exists() {
-        return Err(DbError::Missing { path: path.to_path_buf() });
+        return Err(DbError::Missing {
+            path: path.to_path_buf(),
+        });
     }
     Ok(Database::open(path)?)
 }
 
 /// Takes the exclusive import lock (blocks while another import runs).
 fn lock(path: &Path) -> Result<File, DbError> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|source| DbError::Io { path: dir.to_path_buf(), source })?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|source| DbError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let lock_path = path.with_extension("lock");
     let file = File::options()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&lock_path)
-        .map_err(|source| DbError::Io { path: lock_path.clone(), source })?;
-    file.lock().map_err(|source| DbError::Io { path: lock_path, source })?;
+        .map_err(|source| DbError::Io {
+            path: lock_path.clone(),
+            source,
+        })?;
+    file.lock().map_err(|source| DbError::Io {
+        path: lock_path,
+        source,
+    })?;
     Ok(file)
 }

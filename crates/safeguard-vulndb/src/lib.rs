@@ -12,16 +12,16 @@
 //! - [`vex`], [`ignore`]: suppression by VEX statements and by a reviewed ignore file.
 
 pub mod cvss;
+pub mod db;
 pub mod finding;
 pub mod ignore;
+pub mod osv;
+pub mod range;
 pub mod report;
+pub mod scan;
+pub mod source;
+pub mod store;
 #[cfg(feature = "update")]
 pub mod update;
 pub mod version;
 pub mod vex;
-pub mod db;
-pub mod osv;
-pub mod range;
-pub mod scan;
-pub mod source;
-pub mod store;

@@ -57,7 +57,9 @@ pub struct Lint {
     pub message: String,
 }
 
-/// An OSV timestamp (`YYYY-MM-DDTHH:MM:SS[.fraction]Z`) as nanoseconds since the Unix epoch.
+/// An OSV timestamp (`YYYY-MM-DDTHH:MM:SS[.fraction]Z`) as microseconds since the Unix epoch
+/// (microseconds keep years 1 to 9999 in range; Go's vulndb uses `0001-01-01T00:00:00Z` for
+/// "unknown"). Finer fractions are truncated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub i64);
 
@@ -100,18 +102,18 @@ impl Timestamp {
             if !frac.iter().all(u8::is_ascii_digit) {
                 return None;
             }
-            for i in 0..9 {
+            for i in 0..6 {
                 nanos = nanos * 10 + frac.get(i).map_or(0, |c| i64::from(c - b'0'));
             }
         }
         let days = days_from_civil(year, month, day);
         let secs = days * 86_400 + hour * 3600 + minute * 60 + second;
-        Some(Timestamp(secs.saturating_mul(1_000_000_000).saturating_add(nanos)))
+        Some(Timestamp(secs * 1_000_000 + nanos))
     }
 
     /// As an `OffsetDateTime` (UTC).
     pub fn to_datetime(self) -> time::OffsetDateTime {
-        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0))
+        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1000)
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
     }
 }
@@ -236,7 +238,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Event<'a> {
         impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
             type Value = Event<'a>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an event object with exactly one of introduced, fixed, last_affected or limit")
+                f.write_str(
+                    "an event object with exactly one of introduced, fixed, last_affected or limit",
+                )
             }
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Event<'a>, A::Error> {
                 let mut found: Option<Event<'a>> = None;
@@ -430,7 +434,13 @@ pub fn parse_json(bytes: &[u8], strict: bool) -> Result<Validated<'_>, Invalid> 
 pub fn yaml_to_json(text: &str) -> Result<Vec<u8>, Invalid> {
     let value: serde_json::Value = serde_saphyr::from_str(text).map_err(|e| {
         let msg = e.to_string();
-        Invalid { id: None, path: String::new(), reason: format!("YAML: {msg}"), line: None, column: None }
+        Invalid {
+            id: None,
+            path: String::new(),
+            reason: format!("YAML: {msg}"),
+            line: None,
+            column: None,
+        }
     })?;
     serde_json::to_vec(&value).map_err(|e| Invalid {
         id: None,
@@ -454,30 +464,127 @@ fn describe_json_error(e: &serde_json::Error) -> String {
 fn sniff_id(bytes: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(bytes.get(..bytes.len().min(4096))?).ok()?;
     let i = text.find("\"id\"")?;
-    let rest = text[i + 4..].trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
+    let rest = text[i + 4..]
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
     let end = rest.find('"')?;
     Some(rest[..end].to_owned()).filter(|s| s.len() < 200)
 }
 
 /// Home-database id prefixes registered in the OSV schema (`$defs.prefix`).
 pub const ID_PREFIXES: &[&str] = &[
-    "ASB-A", "PUB-A", "ALPINE", "ALSA", "ALBA", "ALEA", "AZL", "BELL", "BIT", "CGA", "CLEANSTART",
-    "CLSA", "CURL", "CVE", "DEBIAN", "DHI", "DRUPAL", "DSA", "DLA", "ELA", "DTSA", "ECHO", "EEF",
-    "FreeBSD", "GHSA", "GO", "GSD", "HSEC", "JLSEC", "KUBE", "LBSEC", "LSN", "MAL", "MINI", "MGASA",
-    "OESA", "OSEC", "OSV", "openSUSE-SU", "PHSA", "PSF", "PYSEC", "RHBA", "RHEA", "RHSA", "RLSA",
-    "RXSA", "RSEC", "ROOT", "RUSTSEC", "SUSE-SU", "SUSE-RU", "SUSE-FU", "SUSE-OU", "UBUNTU", "USN",
+    "ASB-A",
+    "PUB-A",
+    "ALPINE",
+    "ALSA",
+    "ALBA",
+    "ALEA",
+    "AZL",
+    "BELL",
+    "BIT",
+    "CGA",
+    "CLEANSTART",
+    "CLSA",
+    "CURL",
+    "CVE",
+    "DEBIAN",
+    "DHI",
+    "DRUPAL",
+    "DSA",
+    "DLA",
+    "ELA",
+    "DTSA",
+    "ECHO",
+    "EEF",
+    "FreeBSD",
+    "GHSA",
+    "GO",
+    "GSD",
+    "HSEC",
+    "JLSEC",
+    "KUBE",
+    "LBSEC",
+    "LSN",
+    "MAL",
+    "MINI",
+    "MGASA",
+    "OESA",
+    "OSEC",
+    "OSV",
+    "openSUSE-SU",
+    "PHSA",
+    "PSF",
+    "PYSEC",
+    "RHBA",
+    "RHEA",
+    "RHSA",
+    "RLSA",
+    "RXSA",
+    "RSEC",
+    "ROOT",
+    "RUSTSEC",
+    "SUSE-SU",
+    "SUSE-RU",
+    "SUSE-FU",
+    "SUSE-OU",
+    "UBUNTU",
+    "USN",
     "V8",
 ];
 
 /// Ecosystem names registered in the OSV schema (`$defs.ecosystemWithSuffix`, which also
 /// admits `GIT`).
 pub const ECOSYSTEMS: &[&str] = &[
-    "AlmaLinux", "Alpaquita", "Alpine", "Android", "Azure Linux", "BellSoft Hardened Containers",
-    "Bioconductor", "Bitnami", "Chainguard", "CleanStart", "ConanCenter", "CRAN", "crates.io",
-    "Debian", "Docker Hardened Images", "Echo", "FreeBSD", "GHC", "GitHub Actions", "Go", "Hackage",
-    "Hex", "Julia", "Kubernetes", "Linux", "Mageia", "Maven", "MinimOS", "npm", "NuGet", "opam",
-    "openEuler", "openSUSE", "OSS-Fuzz", "Packagist", "Photon OS", "Pub", "PyPI", "Red Hat",
-    "Rocky Linux", "Root", "RubyGems", "SUSE", "SwiftURL", "TuxCare", "Ubuntu", "VSCode", "Wolfi",
+    "AlmaLinux",
+    "Alpaquita",
+    "Alpine",
+    "Android",
+    "Azure Linux",
+    "BellSoft Hardened Containers",
+    "Bioconductor",
+    "Bitnami",
+    "Chainguard",
+    "CleanStart",
+    "ConanCenter",
+    "CRAN",
+    "crates.io",
+    "Debian",
+    "Docker Hardened Images",
+    "Echo",
+    "FreeBSD",
+    "GHC",
+    "GitHub Actions",
+    "Go",
+    "Hackage",
+    "Hex",
+    "Julia",
+    "Kubernetes",
+    "Linux",
+    "Mageia",
+    "Maven",
+    "MinimOS",
+    "npm",
+    "NuGet",
+    "opam",
+    "openEuler",
+    "openSUSE",
+    "OSS-Fuzz",
+    "Packagist",
+    "Photon OS",
+    "Pub",
+    "PyPI",
+    "Red Hat",
+    "Rocky Linux",
+    "Root",
+    "RubyGems",
+    "SUSE",
+    "SwiftURL",
+    "TuxCare",
+    "Ubuntu",
+    "VSCode",
+    "Wolfi",
     "GIT",
 ];
 
@@ -504,7 +611,11 @@ struct Sorted(std::sync::OnceLock<Vec<&'static str>>);
 impl Sorted {
     fn get(&self) -> &[&'static str] {
         self.0.get_or_init(|| {
-            let mut v: Vec<&str> = ID_PREFIXES.iter().copied().filter(|p| !p.contains('-')).collect();
+            let mut v: Vec<&str> = ID_PREFIXES
+                .iter()
+                .copied()
+                .filter(|p| !p.contains('-'))
+                .collect();
             v.sort_unstable();
             v
         })
@@ -523,17 +634,36 @@ pub fn ecosystem_registered(ecosystem: &str) -> bool {
 }
 
 const REFERENCE_TYPES: &[&str] = &[
-    "ADVISORY", "ARTICLE", "DETECTION", "DISCUSSION", "REPORT", "FIX", "INTRODUCED", "GIT", "PACKAGE",
-    "EVIDENCE", "WEB",
+    "ADVISORY",
+    "ARTICLE",
+    "DETECTION",
+    "DISCUSSION",
+    "REPORT",
+    "FIX",
+    "INTRODUCED",
+    "GIT",
+    "PACKAGE",
+    "EVIDENCE",
+    "WEB",
 ];
 
 const CREDIT_TYPES: &[&str] = &[
-    "FINDER", "REPORTER", "ANALYST", "COORDINATOR", "REMEDIATION_DEVELOPER", "REMEDIATION_REVIEWER",
-    "REMEDIATION_VERIFIER", "TOOL", "SPONSOR", "OTHER",
+    "FINDER",
+    "REPORTER",
+    "ANALYST",
+    "COORDINATOR",
+    "REMEDIATION_DEVELOPER",
+    "REMEDIATION_REVIEWER",
+    "REMEDIATION_VERIFIER",
+    "TOOL",
+    "SPONSOR",
+    "OTHER",
 ];
 
 fn is_git_hash(s: &str) -> bool {
-    s == "0" || ((s.len() == 40 || s.len() == 64) && s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')))
+    s == "0"
+        || ((s.len() == 40 || s.len() == 64)
+            && s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')))
 }
 
 /// Checks a CVSS vector against the schema's pattern for its severity type.
@@ -550,7 +680,9 @@ pub fn severity_score_valid(kind: &str, score: &str) -> bool {
 fn cvss2_pattern(s: &str) -> bool {
     !s.is_empty()
         && s.split('/').all(|m| {
-            let Some((k, v)) = m.split_once(':') else { return false };
+            let Some((k, v)) = m.split_once(':') else {
+                return false;
+            };
             match k {
                 "AV" => matches!(v, "N" | "A" | "L"),
                 "AC" => matches!(v, "L" | "M" | "H"),
@@ -568,12 +700,17 @@ fn cvss2_pattern(s: &str) -> bool {
 }
 
 fn cvss3_pattern(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix("CVSS:3.0/").or_else(|| s.strip_prefix("CVSS:3.1/")) else {
+    let Some(rest) = s
+        .strip_prefix("CVSS:3.0/")
+        .or_else(|| s.strip_prefix("CVSS:3.1/"))
+    else {
         return false;
     };
     !rest.is_empty()
         && rest.split('/').all(|m| {
-            let Some((k, v)) = m.split_once(':') else { return false };
+            let Some((k, v)) = m.split_once(':') else {
+                return false;
+            };
             let one = |set: &str| v.len() == 1 && set.contains(v);
             match k {
                 "AV" => one("NALP"),
@@ -598,7 +735,9 @@ fn cvss3_pattern(s: &str) -> bool {
 }
 
 fn cvss4_pattern(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix("CVSS:4.0/") else { return false };
+    let Some(rest) = s.strip_prefix("CVSS:4.0/") else {
+        return false;
+    };
     // Mandatory metrics in this order, then optional ones in this order.
     const MANDATORY: &[(&str, &str)] = &[
         ("AV", "NALP"),
@@ -638,15 +777,22 @@ fn cvss4_pattern(s: &str) -> bool {
     ];
     let mut parts = rest.split('/');
     for (key, values) in MANDATORY {
-        let Some((k, v)) = parts.next().and_then(|m| m.split_once(':')) else { return false };
+        let Some((k, v)) = parts.next().and_then(|m| m.split_once(':')) else {
+            return false;
+        };
         if k != *key || v.len() != 1 || !values.contains(v) {
             return false;
         }
     }
     let mut next_optional = 0;
     for m in parts {
-        let Some((k, v)) = m.split_once(':') else { return false };
-        let Some(pos) = OPTIONAL[next_optional..].iter().position(|(key, _)| *key == k) else {
+        let Some((k, v)) = m.split_once(':') else {
+            return false;
+        };
+        let Some(pos) = OPTIONAL[next_optional..]
+            .iter()
+            .position(|(key, _)| *key == k)
+        else {
             return false;
         };
         let (_, values) = OPTIONAL[next_optional + pos];
@@ -675,28 +821,49 @@ impl<'a> RawRecord<'a> {
             if strict {
                 return Err(fail("id".into(), msg.into()));
             }
-            lints.push(Lint { id: id.clone(), message: msg.into() });
+            lints.push(Lint {
+                id: id.clone(),
+                message: msg.into(),
+            });
         }
         let modified = Timestamp::parse(&self.modified).ok_or_else(|| {
-            fail("modified".into(), format!("{:?} is not an RFC 3339 UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)", self.modified))
+            fail(
+                "modified".into(),
+                format!(
+                    "{:?} is not an RFC 3339 UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)",
+                    self.modified
+                ),
+            )
         })?;
         if let Some(p) = &self.published {
             Timestamp::parse(p).ok_or_else(|| {
-                fail("published".into(), format!("{p:?} is not an RFC 3339 UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)"))
+                fail(
+                    "published".into(),
+                    format!("{p:?} is not an RFC 3339 UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)"),
+                )
             })?;
         }
         let withdrawn = match &self.withdrawn {
             Some(w) => Some(Timestamp::parse(w).ok_or_else(|| {
-                fail("withdrawn".into(), format!("{w:?} is not an RFC 3339 UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)"))
+                fail(
+                    "withdrawn".into(),
+                    format!("{w:?} is not an RFC 3339 UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)"),
+                )
             })?),
             None => None,
         };
         let check_severity = |path: &str, list: &[SeverityEntry<'_>]| -> Result<(), Invalid> {
             for (i, s) in list.iter().enumerate() {
-                if !matches!(s.kind.as_ref(), "CVSS_V2" | "CVSS_V3" | "CVSS_V4" | "Ubuntu") {
+                if !matches!(
+                    s.kind.as_ref(),
+                    "CVSS_V2" | "CVSS_V3" | "CVSS_V4" | "Ubuntu"
+                ) {
                     return Err(fail(
                         format!("{path}[{i}].type"),
-                        format!("{:?} is not one of CVSS_V2, CVSS_V3, CVSS_V4, Ubuntu", s.kind),
+                        format!(
+                            "{:?} is not one of CVSS_V2, CVSS_V3, CVSS_V4, Ubuntu",
+                            s.kind
+                        ),
                     ));
                 }
                 if !severity_score_valid(&s.kind, &s.score) {
@@ -715,11 +882,17 @@ impl<'a> RawRecord<'a> {
             if let Some(p) = &a.package
                 && !ecosystem_registered(&p.ecosystem)
             {
-                let msg = format!("ecosystem {:?} is not registered in the OSV schema", p.ecosystem);
+                let msg = format!(
+                    "ecosystem {:?} is not registered in the OSV schema",
+                    p.ecosystem
+                );
                 if strict {
                     return Err(fail(format!("affected[{ai}].package.ecosystem"), msg));
                 }
-                lints.push(Lint { id: id.clone(), message: format!("affected[{ai}]: {msg}") });
+                lints.push(Lint {
+                    id: id.clone(),
+                    message: format!("affected[{ai}]: {msg}"),
+                });
             }
             if let Some(list) = &a.severity {
                 if self.severity.is_some() && !list.is_empty() {
@@ -733,24 +906,39 @@ impl<'a> RawRecord<'a> {
             for (ri, r) in a.ranges.iter().enumerate() {
                 let path = format!("affected[{ai}].ranges[{ri}]");
                 if r.events.is_empty() {
-                    return Err(fail(format!("{path}.events"), "a range needs at least one event".into()));
+                    return Err(fail(
+                        format!("{path}.events"),
+                        "a range needs at least one event".into(),
+                    ));
                 }
                 if !r.events.iter().any(|e| e.kind == EventKind::Introduced) {
-                    return Err(fail(format!("{path}.events"), "a range needs an \"introduced\" event".into()));
+                    return Err(fail(
+                        format!("{path}.events"),
+                        "a range needs an \"introduced\" event".into(),
+                    ));
                 }
                 let has_fixed = r.events.iter().any(|e| e.kind == EventKind::Fixed);
                 let has_last = r.events.iter().any(|e| e.kind == EventKind::LastAffected);
                 if has_fixed && has_last {
                     return Err(fail(
                         format!("{path}.events"),
-                        "\"fixed\" and \"last_affected\" events may not appear in the same range".into(),
+                        "\"fixed\" and \"last_affected\" events may not appear in the same range"
+                            .into(),
                     ));
                 }
                 if r.kind == RangeType::Git {
                     if r.repo.is_none() {
-                        return Err(fail(format!("{path}.repo"), "a GIT range needs a \"repo\"".into()));
+                        return Err(fail(
+                            format!("{path}.repo"),
+                            "a GIT range needs a \"repo\"".into(),
+                        ));
                     }
-                    if let Some((ei, e)) = r.events.iter().enumerate().find(|(_, e)| !is_git_hash(&e.version)) {
+                    if let Some((ei, e)) = r
+                        .events
+                        .iter()
+                        .enumerate()
+                        .find(|(_, e)| !is_git_hash(&e.version))
+                    {
                         return Err(fail(
                             format!("{path}.events[{ei}]"),
                             format!(
@@ -765,17 +953,28 @@ impl<'a> RawRecord<'a> {
         }
         for (i, r) in self.references.iter().enumerate() {
             if !REFERENCE_TYPES.contains(&r.kind.as_ref()) {
-                return Err(fail(format!("references[{i}].type"), format!("{:?} is not an OSV reference type", r.kind)));
+                return Err(fail(
+                    format!("references[{i}].type"),
+                    format!("{:?} is not an OSV reference type", r.kind),
+                ));
             }
         }
         for (i, c) in self.credits.iter().enumerate() {
             if let Some(k) = &c.kind
                 && !CREDIT_TYPES.contains(&k.as_ref())
             {
-                return Err(fail(format!("credits[{i}].type"), format!("{k:?} is not an OSV credit type")));
+                return Err(fail(
+                    format!("credits[{i}].type"),
+                    format!("{k:?} is not an OSV credit type"),
+                ));
             }
         }
-        Ok(Validated { record: self, modified, withdrawn, lints })
+        Ok(Validated {
+            record: self,
+            modified,
+            withdrawn,
+            lints,
+        })
     }
 }
 
@@ -854,7 +1053,15 @@ mod tests {
     #[test]
     fn timestamps() {
         assert_eq!(Timestamp::parse("1970-01-01T00:00:00Z"), Some(Timestamp(0)));
-        assert_eq!(Timestamp::parse("1970-01-01T00:00:01.5Z"), Some(Timestamp(1_500_000_000)));
+        assert_eq!(
+            Timestamp::parse("1970-01-01T00:00:01.5Z"),
+            Some(Timestamp(1_500_000))
+        );
+        assert_eq!(
+            Timestamp::parse("0001-01-01T00:00:00Z").map(|t| t.to_datetime().year()),
+            Some(1),
+            "Go's zero time stays in range"
+        );
         assert_eq!(
             Timestamp::parse("2024-02-29T12:00:00Z").map(|t| t.to_datetime().unix_timestamp()),
             Some(1_709_208_000)
@@ -892,16 +1099,31 @@ mod tests {
 
     #[test]
     fn cvss_patterns() {
-        assert!(severity_score_valid("CVSS_V3", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"));
+        assert!(severity_score_valid(
+            "CVSS_V3",
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
+        ));
         assert!(!severity_score_valid("CVSS_V3", "CVSS:3.2/AV:N"));
-        assert!(severity_score_valid("CVSS_V4", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:A"));
-        assert!(!severity_score_valid("CVSS_V4", "CVSS:4.0/AC:L/AV:N/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"));
-        assert!(severity_score_valid("CVSS_V2", "AV:N/AC:L/Au:N/C:P/I:P/A:P"));
+        assert!(severity_score_valid(
+            "CVSS_V4",
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:A"
+        ));
+        assert!(!severity_score_valid(
+            "CVSS_V4",
+            "CVSS:4.0/AC:L/AV:N/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"
+        ));
+        assert!(severity_score_valid(
+            "CVSS_V2",
+            "AV:N/AC:L/Au:N/C:P/I:P/A:P"
+        ));
         assert!(!severity_score_valid("Ubuntu", "urgent"));
     }
 
     #[test]
     fn sniffs_the_id_of_a_broken_record() {
-        assert_eq!(sniff_id(br#"{"id": "GO-2020-1", "modified": 3"#).as_deref(), Some("GO-2020-1"));
+        assert_eq!(
+            sniff_id(br#"{"id": "GO-2020-1", "modified": 3"#).as_deref(),
+            Some("GO-2020-1")
+        );
     }
 }

@@ -48,7 +48,11 @@ pub fn evaluate(entry: &AffectedView<'_>, version: &str, commit: Option<&str>) -
     if entry.ranges.is_empty() {
         // No ranges: the listed versions are the whole statement; with no list either, the
         // record affects every version of the package (as malicious-package records do).
-        return if entry.versions.is_empty() { Verdict::Affected } else { Verdict::NotAffected };
+        return if entry.versions.is_empty() {
+            Verdict::Affected
+        } else {
+            Verdict::NotAffected
+        };
     }
     let mut unknown = None;
     let mut evaluated = false;
@@ -68,7 +72,12 @@ pub fn evaluate(entry: &AffectedView<'_>, version: &str, commit: Option<&str>) -
 }
 
 /// `None` when the range does not apply (a GIT range and no commit).
-fn evaluate_range(range: &RangeView<'_>, ecosystem: &str, version: &str, commit: Option<&str>) -> Option<Verdict> {
+fn evaluate_range(
+    range: &RangeView<'_>,
+    ecosystem: &str,
+    version: &str,
+    commit: Option<&str>,
+) -> Option<Verdict> {
     if range.kind == RangeType::Git {
         let commit = commit?;
         let mut affected = false;
@@ -80,16 +89,26 @@ fn evaluate_range(range: &RangeView<'_>, ecosystem: &str, version: &str, commit:
                 }
             }
         }
-        return Some(if affected { Verdict::Affected } else { Verdict::NotAffected });
+        return Some(if affected {
+            Verdict::Affected
+        } else {
+            Verdict::NotAffected
+        });
     }
     let Some(scheme) = scheme_for(range.kind, ecosystem) else {
-        return Some(Verdict::Unknown(format!("no version ordering is known for ecosystem {ecosystem:?}")));
+        return Some(Verdict::Unknown(format!(
+            "no version ordering is known for ecosystem {ecosystem:?}"
+        )));
     };
     let v = match scheme.parse(version) {
         Ok(v) => v,
         Err(e) => return Some(Verdict::Unknown(e.to_string())),
     };
-    Some(if affected_in(scheme, &range.events, &v) { Verdict::Affected } else { Verdict::NotAffected })
+    Some(if affected_in(scheme, &range.events, &v) {
+        Verdict::Affected
+    } else {
+        Verdict::NotAffected
+    })
 }
 
 /// Parses the events of a range; events whose version does not parse are dropped.
@@ -108,7 +127,11 @@ fn parsed_events(scheme: Scheme, events: &[(EventKind, &str)]) -> Vec<(Version, 
 
 fn affected_in(scheme: Scheme, events: &[(EventKind, &str)], v: &Version) -> bool {
     let events = parsed_events(scheme, events);
-    let limits: Vec<&Version> = events.iter().filter(|e| e.1 == EventKind::Limit).map(|e| &e.0).collect();
+    let limits: Vec<&Version> = events
+        .iter()
+        .filter(|e| e.1 == EventKind::Limit)
+        .map(|e| &e.0)
+        .collect();
     if !limits.is_empty() && !limits.iter().any(|l| v < *l) {
         return false;
     }
@@ -149,13 +172,19 @@ pub fn smallest_upgrade<'a>(entries: &[AffectedView<'a>], current: &str) -> Opti
     for candidate in fixed_versions(entries) {
         let above = entries.iter().any(|e| {
             e.ranges.iter().any(|r| {
-                scheme_for(r.kind, e.ecosystem).is_some_and(|s| match (s.parse(candidate), s.parse(current)) {
-                    (Ok(c), Ok(cur)) => c > cur,
-                    _ => false,
+                scheme_for(r.kind, e.ecosystem).is_some_and(|s| {
+                    match (s.parse(candidate), s.parse(current)) {
+                        (Ok(c), Ok(cur)) => c > cur,
+                        _ => false,
+                    }
                 })
             })
         });
-        if above && entries.iter().all(|e| evaluate(e, candidate, None) == Verdict::NotAffected) {
+        if above
+            && entries
+                .iter()
+                .all(|e| evaluate(e, candidate, None) == Verdict::NotAffected)
+        {
             return Some(candidate);
         }
     }

@@ -2,11 +2,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-use safeguard_model::{Component, Ecosystem, Relationship};
 use safeguard_model::purl::Purl;
+use safeguard_model::{Component, Ecosystem, Relationship};
 
 use crate::cvss::{Cvss, CvssVersion, Rating};
-use crate::finding::{AffectedComponent, DbSummary, Finding, ScanReport, Severity, SeveritySource, Unchecked};
+use crate::finding::{
+    AffectedComponent, DbSummary, Finding, ScanReport, Severity, SeveritySource, Unchecked,
+};
 use crate::osv::{Record, Timestamp};
 use crate::range::{self, Verdict};
 use crate::store::{AffectedView, Database, StoreError};
@@ -36,13 +38,20 @@ pub fn osv_ecosystem(c: &Component) -> Option<String> {
 /// The name OSV uses for a component in its ecosystem.
 fn osv_name(c: &Component) -> String {
     match c.ecosystem {
-        Ecosystem::Generic => Purl::parse(&c.purl).map(|p| p.name).unwrap_or_else(|_| c.name.clone()),
+        Ecosystem::Generic => Purl::parse(&c.purl)
+            .map(|p| p.name)
+            .unwrap_or_else(|_| c.name.clone()),
         _ => c.name.clone(),
     }
 }
 
 /// Scans `components` (deduplicated by purl) and returns the findings.
-pub fn scan(db: &Database, components: &[Component], target: &str, tool_version: &str) -> Result<ScanReport, StoreError> {
+pub fn scan(
+    db: &Database,
+    components: &[Component],
+    target: &str,
+    tool_version: &str,
+) -> Result<ScanReport, StoreError> {
     let stats = db.stats()?;
     let mut report = ScanReport {
         target: target.to_owned(),
@@ -66,11 +75,17 @@ pub fn scan(db: &Database, components: &[Component], target: &str, tool_version:
         }
         report.components += 1;
         let Some(eco) = osv_ecosystem(c) else {
-            report.unchecked.push(Unchecked { purl: c.purl.clone(), reason: "no OSV ecosystem for this package type".into() });
+            report.unchecked.push(Unchecked {
+                purl: c.purl.clone(),
+                reason: "no OSV ecosystem for this package type".into(),
+            });
             continue;
         };
         if c.version.is_empty() {
-            report.unchecked.push(Unchecked { purl: c.purl.clone(), reason: "no version".into() });
+            report.unchecked.push(Unchecked {
+                purl: c.purl.clone(),
+                reason: "no version".into(),
+            });
             continue;
         }
         let name = osv_name(c);
@@ -96,7 +111,10 @@ pub fn scan(db: &Database, components: &[Component], target: &str, tool_version:
             if !affected {
                 if let Some(reason) = unknown {
                     let id = db.record_ref(index)?.id;
-                    report.unchecked.push(Unchecked { purl: c.purl.clone(), reason: format!("{id}: {reason}") });
+                    report.unchecked.push(Unchecked {
+                        purl: c.purl.clone(),
+                        reason: format!("{id}: {reason}"),
+                    });
                 }
                 continue;
             }
@@ -136,8 +154,14 @@ pub fn scan(db: &Database, components: &[Component], target: &str, tool_version:
                 fixed_versions: fixed.iter().map(|s| (*s).to_owned()).collect(),
                 upgrade_to: upgrade.map(str::to_owned),
                 references: references(record),
-                published: record.published.as_deref().and_then(Timestamp::parse).map(Timestamp::to_datetime),
-                modified: Timestamp::parse(&record.modified).map(Timestamp::to_datetime).unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+                published: record
+                    .published
+                    .as_deref()
+                    .and_then(Timestamp::parse)
+                    .map(Timestamp::to_datetime),
+                modified: Timestamp::parse(&record.modified)
+                    .map(Timestamp::to_datetime)
+                    .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
                 suppressed: None,
             });
         }
@@ -153,7 +177,12 @@ pub fn sort_findings(findings: &mut [Finding]) {
             .is_some()
             .cmp(&b.suppressed.is_some())
             .then_with(|| b.rating().cmp(&a.rating()))
-            .then_with(|| b.severity.rating.is_some().cmp(&a.severity.rating.is_some()))
+            .then_with(|| {
+                b.severity
+                    .rating
+                    .is_some()
+                    .cmp(&a.severity.rating.is_some())
+            })
             .then_with(|| a.component.purl.cmp(&b.component.purl))
             .then_with(|| a.id.cmp(&b.id))
     });
@@ -162,16 +191,28 @@ pub fn sort_findings(findings: &mut [Finding]) {
 /// The severity of a record for one package: the newest CVSS version given (record-level, or
 /// the package's own), else the database's own rating.
 pub fn severity(record: &Record, package: &str) -> Severity {
-    let mut vectors: Vec<&str> = record.severity.iter().filter(|s| s.kind.starts_with("CVSS_")).map(|s| s.score.as_str()).collect();
+    let mut vectors: Vec<&str> = record
+        .severity
+        .iter()
+        .filter(|s| s.kind.starts_with("CVSS_"))
+        .map(|s| s.score.as_str())
+        .collect();
     for a in &record.affected {
         if a.package.as_ref().is_none_or(|p| p.name == package) {
-            vectors.extend(a.severity.iter().filter(|s| s.kind.starts_with("CVSS_")).map(|s| s.score.as_str()));
+            vectors.extend(
+                a.severity
+                    .iter()
+                    .filter(|s| s.kind.starts_with("CVSS_"))
+                    .map(|s| s.score.as_str()),
+            );
         }
     }
     let mut best: Option<Cvss> = None;
     for v in vectors {
         if let Ok(c) = Cvss::parse(v)
-            && best.as_ref().is_none_or(|b| rank(c.version) > rank(b.version))
+            && best
+                .as_ref()
+                .is_none_or(|b| rank(c.version) > rank(b.version))
         {
             best = Some(c);
         }
@@ -186,9 +227,21 @@ pub fn severity(record: &Record, package: &str) -> Severity {
         };
     }
     if let Some(r) = database_rating(record) {
-        return Severity { rating: Some(r), score: None, vector: None, cvss_version: None, source: SeveritySource::Database };
+        return Severity {
+            rating: Some(r),
+            score: None,
+            vector: None,
+            cvss_version: None,
+            source: SeveritySource::Database,
+        };
     }
-    Severity { rating: None, score: None, vector: None, cvss_version: None, source: SeveritySource::Unknown }
+    Severity {
+        rating: None,
+        score: None,
+        vector: None,
+        cvss_version: None,
+        source: SeveritySource::Unknown,
+    }
 }
 
 fn v_string(c: &Cvss, record: &Record) -> String {
@@ -204,7 +257,13 @@ fn v_string(c: &Cvss, record: &Record) -> String {
         .iter()
         .chain(record.affected.iter().flat_map(|a| a.severity.iter()))
         .map(|s| s.score.as_str())
-        .find(|s| if prefix.is_empty() { !s.starts_with("CVSS:") } else { s.starts_with(prefix) })
+        .find(|s| {
+            if prefix.is_empty() {
+                !s.starts_with("CVSS:")
+            } else {
+                s.starts_with(prefix)
+            }
+        })
         .unwrap_or_default()
         .to_owned()
 }
@@ -244,7 +303,11 @@ fn references(record: &Record) -> Vec<String> {
         "WEB" | "REPORT" | "ARTICLE" => 1,
         _ => 2,
     };
-    let mut refs: Vec<(u8, &str)> = record.references.iter().map(|r| (order(&r.kind), r.url.as_str())).collect();
+    let mut refs: Vec<(u8, &str)> = record
+        .references
+        .iter()
+        .map(|r| (order(&r.kind), r.url.as_str()))
+        .collect();
     refs.sort_by_key(|r| r.0);
     let mut out: Vec<String> = Vec::new();
     for (_, url) in refs {

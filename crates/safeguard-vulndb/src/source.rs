@@ -73,7 +73,10 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<SourceError>) {
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => walk(p, &mut files, &mut errors),
             Ok(_) => files.push(p.clone()),
-            Err(e) => errors.push(SourceError { origin: p.display().to_string(), message: io_message(&e) }),
+            Err(e) => errors.push(SourceError {
+                origin: p.display().to_string(),
+                message: io_message(&e),
+            }),
         }
     }
     (files, errors)
@@ -85,7 +88,10 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<SourceError>) {
         let rd = match std::fs::read_dir(&d) {
             Ok(rd) => rd,
             Err(e) => {
-                errors.push(SourceError { origin: d.display().to_string(), message: io_message(&e) });
+                errors.push(SourceError {
+                    origin: d.display().to_string(),
+                    message: io_message(&e),
+                });
                 continue;
             }
         };
@@ -123,7 +129,12 @@ fn io_message(e: &std::io::Error) -> String {
 /// part or all of the file from being read (the records before a truncation are still visited).
 pub fn read_file(path: &Path, visit: &mut dyn FnMut(Item<'_>)) -> Vec<SourceError> {
     let origin = path.display().to_string();
-    let err = |message: String| vec![SourceError { origin: origin.clone(), message }];
+    let err = |message: String| {
+        vec![SourceError {
+            origin: origin.clone(),
+            message,
+        }]
+    };
     let kind = kind_of(path).unwrap_or(Kind::Single(Encoding::Json));
     let file = match File::open(path) {
         Ok(f) => f,
@@ -136,9 +147,16 @@ pub fn read_file(path: &Path, visit: &mut dyn FnMut(Item<'_>)) -> Vec<SourceErro
                 return err(io_message(&e));
             }
             if bytes.len() as u64 > MAX_RECORD_SIZE {
-                return err(format!("larger than {} MB; not an OSV record", MAX_RECORD_SIZE >> 20));
+                return err(format!(
+                    "larger than {} MB; not an OSV record",
+                    MAX_RECORD_SIZE >> 20
+                ));
             }
-            visit(Item { origin: &origin, bytes: &bytes, encoding });
+            visit(Item {
+                origin: &origin,
+                bytes: &bytes,
+                encoding,
+            });
             Vec::new()
         }
         Kind::Ndjson => read_ndjson(&origin, file, visit),
@@ -169,7 +187,13 @@ fn read_ndjson(origin: &str, file: File, visit: &mut dyn FnMut(Item<'_>)) -> Vec
                 let end = start & !4095;
                 // SAFETY: the map is private and read-only; dropped pages are re-read from the
                 // file if touched again, and nothing before `end` is borrowed any more.
-                let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, released, end - released) };
+                let _ = unsafe {
+                    map.unchecked_advise_range(
+                        memmap2::UncheckedAdvice::DontNeed,
+                        released,
+                        end - released,
+                    )
+                };
                 released = end;
             }
             let trimmed = line.trim_ascii();
@@ -179,20 +203,31 @@ fn read_ndjson(origin: &str, file: File, visit: &mut dyn FnMut(Item<'_>)) -> Vec
             if trimmed.len() as u64 > MAX_RECORD_SIZE {
                 return vec![SourceError {
                     origin: format!("{origin}:{i}"),
-                    message: format!("line longer than {} MB; stopped reading", MAX_RECORD_SIZE >> 20),
+                    message: format!(
+                        "line longer than {} MB; stopped reading",
+                        MAX_RECORD_SIZE >> 20
+                    ),
                 }];
             }
             label.clear();
             use std::fmt::Write;
             let _ = write!(label, "{origin}:{i}");
-            visit(Item { origin: &label, bytes: trimmed, encoding: Encoding::Json });
+            visit(Item {
+                origin: &label,
+                bytes: trimmed,
+                encoding: Encoding::Json,
+            });
         }
         return Vec::new();
     }
     read_ndjson_buffered(origin, file, visit)
 }
 
-fn read_ndjson_buffered(origin: &str, file: File, visit: &mut dyn FnMut(Item<'_>)) -> Vec<SourceError> {
+fn read_ndjson_buffered(
+    origin: &str,
+    file: File,
+    visit: &mut dyn FnMut(Item<'_>),
+) -> Vec<SourceError> {
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut line = Vec::new();
     let mut number = 0usize;
@@ -200,17 +235,26 @@ fn read_ndjson_buffered(origin: &str, file: File, visit: &mut dyn FnMut(Item<'_>
     loop {
         line.clear();
         number += 1;
-        match (&mut reader).take(MAX_RECORD_SIZE + 1).read_until(b'\n', &mut line) {
+        match (&mut reader)
+            .take(MAX_RECORD_SIZE + 1)
+            .read_until(b'\n', &mut line)
+        {
             Ok(0) => return Vec::new(),
             Ok(_) => {}
             Err(e) => {
-                return vec![SourceError { origin: format!("{origin}:{number}"), message: io_message(&e) }];
+                return vec![SourceError {
+                    origin: format!("{origin}:{number}"),
+                    message: io_message(&e),
+                }];
             }
         }
         if line.len() as u64 > MAX_RECORD_SIZE {
             return vec![SourceError {
                 origin: format!("{origin}:{number}"),
-                message: format!("line longer than {} MB; stopped reading", MAX_RECORD_SIZE >> 20),
+                message: format!(
+                    "line longer than {} MB; stopped reading",
+                    MAX_RECORD_SIZE >> 20
+                ),
             }];
         }
         let trimmed = line.trim_ascii();
@@ -220,7 +264,11 @@ fn read_ndjson_buffered(origin: &str, file: File, visit: &mut dyn FnMut(Item<'_>
         label.clear();
         use std::fmt::Write;
         let _ = write!(label, "{origin}:{number}");
-        visit(Item { origin: &label, bytes: trimmed, encoding: Encoding::Json });
+        visit(Item {
+            origin: &label,
+            bytes: trimmed,
+            encoding: Encoding::Json,
+        });
     }
 }
 
@@ -241,7 +289,10 @@ fn read_zip(origin: &str, file: File, visit: &mut dyn FnMut(Item<'_>)) -> Vec<So
         let mut entry = match archive.by_index(i) {
             Ok(e) => e,
             Err(e) => {
-                errors.push(SourceError { origin: format!("{origin}!#{i}"), message: format!("unreadable entry: {e}") });
+                errors.push(SourceError {
+                    origin: format!("{origin}!#{i}"),
+                    message: format!("unreadable entry: {e}"),
+                });
                 continue;
             }
         };
@@ -260,16 +311,27 @@ fn read_zip(origin: &str, file: File, visit: &mut dyn FnMut(Item<'_>)) -> Vec<So
         if entry.size() > MAX_RECORD_SIZE {
             errors.push(SourceError {
                 origin: label.clone(),
-                message: format!("entry of {} bytes is larger than {} MB; skipped", entry.size(), MAX_RECORD_SIZE >> 20),
+                message: format!(
+                    "entry of {} bytes is larger than {} MB; skipped",
+                    entry.size(),
+                    MAX_RECORD_SIZE >> 20
+                ),
             });
             continue;
         }
         buf.clear();
         if let Err(e) = (&mut entry).take(MAX_RECORD_SIZE + 1).read_to_end(&mut buf) {
-            errors.push(SourceError { origin: label.clone(), message: format!("cannot decompress: {e}") });
+            errors.push(SourceError {
+                origin: label.clone(),
+                message: format!("cannot decompress: {e}"),
+            });
             continue;
         }
-        visit(Item { origin: &label, bytes: &buf, encoding });
+        visit(Item {
+            origin: &label,
+            bytes: &buf,
+            encoding,
+        });
     }
     errors
 }
@@ -285,7 +347,9 @@ mod tests {
         let p = dir.path().join("x.ndjson");
         std::fs::write(&p, "{\"a\":1}\n\n{\"b\":2}\n").unwrap();
         let mut seen = Vec::new();
-        let errors = read_file(&p, &mut |item| seen.push((item.origin.to_owned(), item.bytes.to_vec())));
+        let errors = read_file(&p, &mut |item| {
+            seen.push((item.origin.to_owned(), item.bytes.to_vec()))
+        });
         assert!(errors.is_empty());
         assert_eq!(seen.len(), 2);
         assert!(seen[1].0.ends_with("x.ndjson:3"), "{}", seen[1].0);
@@ -297,13 +361,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("all.zip");
         let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        w.start_file("A.json", zip::write::SimpleFileOptions::default()).unwrap();
+        w.start_file("A.json", zip::write::SimpleFileOptions::default())
+            .unwrap();
         w.write_all(b"{}").unwrap();
         let bytes = w.finish().unwrap().into_inner();
         std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
         let errors = read_file(&p, &mut |_| panic!("nothing to visit"));
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].message.contains("not a readable zip archive"), "{}", errors[0]);
+        assert!(
+            errors[0].message.contains("not a readable zip archive"),
+            "{}",
+            errors[0]
+        );
         assert!(errors[0].origin.ends_with("all.zip"));
     }
 
@@ -317,8 +386,14 @@ mod tests {
         std::fs::write(dir.path().join("README.md"), "").unwrap();
         std::fs::write(dir.path().join(".git/x.json"), "").unwrap();
         let (files, errors) = expand(&[dir.path().to_path_buf(), dir.path().join("missing")]);
-        let names: Vec<_> = files.iter().map(|f| f.strip_prefix(dir.path()).unwrap().to_path_buf()).collect();
-        assert_eq!(names, vec![PathBuf::from("a.json"), PathBuf::from("b/2.yaml")]);
+        let names: Vec<_> = files
+            .iter()
+            .map(|f| f.strip_prefix(dir.path()).unwrap().to_path_buf())
+            .collect();
+        assert_eq!(
+            names,
+            vec![PathBuf::from("a.json"), PathBuf::from("b/2.yaml")]
+        );
         assert_eq!(errors.len(), 1);
         assert!(errors[0].message.contains("no such file"));
     }

@@ -4,7 +4,7 @@
 //! header (144 bytes)  magic "SGOSVDB1", format version, counts, seven (offset, length)
 //!                     section descriptors, a CRC-32 of the lookup sections, a CRC-32 of itself
 //! FRAMES              the stored records: per record [u32 len][u32 crc32][JSON bytes]
-//! META                per record, 48 bytes: frame offset, JSON length, modified (ns), id
+//! META                per record, 48 bytes: frame offset, JSON length, modified (µs), id
 //!                     (offset, length into STRINGS), its AFF chunk (offset, length, crc32), flags
 //! AFF                 per record, the affected packages in a compact binary form (below)
 //! SLOTS               open-addressing hash table, 24-byte slots: key hash, key (offset, length
@@ -54,23 +54,36 @@ const SECTIONS: usize = 7;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: not a Safeguard vulnerability database (bad magic number)")]
     NotADatabase { path: PathBuf },
-    #[error("{path}: database format {found} is not supported by this safeguard (expects {FORMAT_VERSION}); run `safeguard db import` to rebuild it")]
+    #[error(
+        "{path}: database format {found} is not supported by this safeguard (expects {FORMAT_VERSION}); run `safeguard db import` to rebuild it"
+    )]
     Version { path: PathBuf, found: u32 },
-    #[error("{path}: the database is corrupt ({what}); run `safeguard db import` to rebuild it from the records that are intact")]
+    #[error(
+        "{path}: the database is corrupt ({what}); run `safeguard db import` to rebuild it from the records that are intact"
+    )]
     Corrupt { path: PathBuf, what: String },
     #[error("{what}: a string of {len} bytes is too long for the index (limit 65535)")]
     TooLong { what: String, len: usize },
 }
 
 fn corrupt(path: &Path, what: impl Into<String>) -> StoreError {
-    StoreError::Corrupt { path: path.to_path_buf(), what: what.into() }
+    StoreError::Corrupt {
+        path: path.to_path_buf(),
+        what: what.into(),
+    }
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-    move |source| StoreError::Io { path: path.to_path_buf(), source }
+    move |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// The base of an ecosystem name: `Debian:12` -> `Debian`.
@@ -83,7 +96,9 @@ pub fn ecosystem_base(ecosystem: &str) -> &str {
 pub fn normalize_name<'a>(ecosystem_base: &str, name: &'a str) -> std::borrow::Cow<'a, str> {
     match ecosystem_base {
         "PyPI" => {
-            let needs = name.bytes().any(|c| c.is_ascii_uppercase() || c == b'_' || c == b'.')
+            let needs = name
+                .bytes()
+                .any(|c| c.is_ascii_uppercase() || c == b'_' || c == b'.')
                 || name.contains("--");
             if !needs {
                 return name.into();
@@ -130,18 +145,24 @@ fn key_hash_bytes(eco: &[u8], name: &[u8]) -> u64 {
 }
 
 fn push_str(out: &mut Vec<u8>, s: &str, what: &str) -> Result<(), StoreError> {
-    let len = u16::try_from(s.len()).map_err(|_| StoreError::TooLong { what: what.to_owned(), len: s.len() })?;
+    let len = u16::try_from(s.len()).map_err(|_| StoreError::TooLong {
+        what: what.to_owned(),
+        len: s.len(),
+    })?;
     out.extend_from_slice(&len.to_le_bytes());
     out.extend_from_slice(s.as_bytes());
     Ok(())
 }
+
+/// (ecosystem base, normalised package name, offset of the entry in its record's AFF chunk).
+type PackageKey<'r> = (&'r str, std::borrow::Cow<'r, str>, u32);
 
 /// Appends a record's affected packages (its AFF chunk) to `out`, and returns the ecosystem
 /// base, normalised name and offset (relative to the chunk start) of each package entry.
 fn encode_affected<'r>(
     record: &'r RawRecord<'_>,
     out: &mut Vec<u8>,
-) -> Result<Vec<(&'r str, std::borrow::Cow<'r, str>, u32)>, StoreError> {
+) -> Result<Vec<PackageKey<'r>>, StoreError> {
     let start = out.len();
     let mut keys = Vec::with_capacity(record.affected.len());
     for a in &record.affected {
@@ -150,8 +171,10 @@ fn encode_affected<'r>(
         out.push(1);
         push_str(out, &p.ecosystem, "ecosystem")?;
         push_str(out, &p.name, "package name")?;
-        let nranges = u16::try_from(a.ranges.len())
-            .map_err(|_| StoreError::TooLong { what: format!("{}: ranges", record.id), len: a.ranges.len() })?;
+        let nranges = u16::try_from(a.ranges.len()).map_err(|_| StoreError::TooLong {
+            what: format!("{}: ranges", record.id),
+            len: a.ranges.len(),
+        })?;
         out.extend_from_slice(&nranges.to_le_bytes());
         for r in &a.ranges {
             out.push(match r.kind {
@@ -159,8 +182,10 @@ fn encode_affected<'r>(
                 RangeType::Semver => 1,
                 RangeType::Ecosystem => 2,
             });
-            let nevents = u16::try_from(r.events.len())
-                .map_err(|_| StoreError::TooLong { what: format!("{}: events", record.id), len: r.events.len() })?;
+            let nevents = u16::try_from(r.events.len()).map_err(|_| StoreError::TooLong {
+                what: format!("{}: events", record.id),
+                len: r.events.len(),
+            })?;
             out.extend_from_slice(&nevents.to_le_bytes());
             for e in &r.events {
                 out.push(match e.kind {
@@ -226,7 +251,7 @@ struct MetaRow {
 pub struct EcosystemStats {
     pub records: u64,
     pub withdrawn: u64,
-    /// Newest `modified`, nanoseconds since the epoch.
+    /// Newest `modified`, microseconds since the epoch.
     pub newest_modified: Option<i64>,
 }
 
@@ -279,11 +304,16 @@ pub enum Added {
 impl Builder {
     /// Starts writing `path` (through a temporary file beside it).
     pub fn create(path: &Path) -> Result<Builder, StoreError> {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         let tmp_path = dir.join(format!(
             ".{}.tmp-{}",
-            path.file_name().and_then(|n| n.to_str()).unwrap_or("osv.db"),
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("osv.db"),
             std::process::id()
         ));
         let file = File::create(&tmp_path).map_err(io(&tmp_path))?;
@@ -337,7 +367,7 @@ impl Builder {
         modified: i64,
         withdrawn: bool,
         aff_start: usize,
-        keys: &[(&str, std::borrow::Cow<'_, str>, u32)],
+        keys: &[PackageKey<'_>],
     ) -> Result<Added, StoreError> {
         let mut result = Added::New;
         let index = self.meta.len() as u32;
@@ -355,12 +385,18 @@ impl Builder {
                 self.by_id.insert(id.into(), index);
             }
         }
-        let json_len = u32::try_from(json.len())
-            .map_err(|_| StoreError::TooLong { what: format!("{id}: record"), len: json.len() })?;
+        let json_len = u32::try_from(json.len()).map_err(|_| StoreError::TooLong {
+            what: format!("{id}: record"),
+            len: json.len(),
+        })?;
         let crc = crc32fast::hash(json);
         let frame_offset = self.written;
-        self.out.write_all(&json_len.to_le_bytes()).map_err(io(&self.tmp_path))?;
-        self.out.write_all(&crc.to_le_bytes()).map_err(io(&self.tmp_path))?;
+        self.out
+            .write_all(&json_len.to_le_bytes())
+            .map_err(io(&self.tmp_path))?;
+        self.out
+            .write_all(&crc.to_le_bytes())
+            .map_err(io(&self.tmp_path))?;
         self.out.write_all(json).map_err(io(&self.tmp_path))?;
         self.written += 8 + json.len() as u64;
 
@@ -421,7 +457,8 @@ impl Builder {
         let mut keys = Vec::new();
         let mut pos = 0usize;
         while pos < chunk.len() {
-            let entry = AffectedView::decode(chunk, pos).ok_or_else(|| corrupt(&db.path, "affected data"))?;
+            let entry = AffectedView::decode(chunk, pos)
+                .ok_or_else(|| corrupt(&db.path, "affected data"))?;
             let base = ecosystem_base(entry.ecosystem);
             keys.push((base, normalize_name(base, entry.name), pos as u32));
             pos = entry.end;
@@ -536,7 +573,14 @@ impl Builder {
 
         let mut crc = crc32fast::Hasher::new();
         let mut offset = self.written;
-        for (n, bytes) in [(META, &meta), (AFF, &self.aff), (SLOTS, &slots), (ENTRIES, &entries), (STRINGS, &self.strings), (STATS, &stats_json)] {
+        for (n, bytes) in [
+            (META, &meta),
+            (AFF, &self.aff),
+            (SLOTS, &slots),
+            (ENTRIES, &entries),
+            (STRINGS, &self.strings),
+            (STATS, &stats_json),
+        ] {
             sections[n] = (offset, bytes.len() as u64);
             self.out.write_all(bytes).map_err(io(&path))?;
             offset += bytes.len() as u64;
@@ -622,13 +666,21 @@ impl Database {
         let b = &map[..];
         if b.len() < HEADER_LEN || &b[..8] != MAGIC {
             if b.len() >= 8 && &b[..7] == b"SGOSVDB" {
-                return Err(StoreError::Version { path: path.to_path_buf(), found: u32::from(b[7]) });
+                return Err(StoreError::Version {
+                    path: path.to_path_buf(),
+                    found: u32::from(b[7]),
+                });
             }
-            return Err(StoreError::NotADatabase { path: path.to_path_buf() });
+            return Err(StoreError::NotADatabase {
+                path: path.to_path_buf(),
+            });
         }
         let version = le_u32(b, 8).unwrap_or(0);
         if version != FORMAT_VERSION {
-            return Err(StoreError::Version { path: path.to_path_buf(), found: version });
+            return Err(StoreError::Version {
+                path: path.to_path_buf(),
+                found: version,
+            });
         }
         let hcrc = le_u32(b, HEADER_LEN - 4).unwrap_or(0);
         if crc32fast::hash(&b[..HEADER_LEN - 4]) != hcrc {
@@ -643,7 +695,10 @@ impl Database {
             let l = le_u64(b, 32 + i * 16).unwrap_or(u64::MAX);
             let end = o.checked_add(l).filter(|&e| e <= b.len() as u64);
             if end.is_none() || o < HEADER_LEN as u64 {
-                return Err(corrupt(path, format!("section {i} lies outside the file (truncated?)")));
+                return Err(corrupt(
+                    path,
+                    format!("section {i} lies outside the file (truncated?)"),
+                ));
             }
             *s = (o as usize, l as usize);
         }
@@ -662,7 +717,13 @@ impl Database {
         if h.finalize() != crc {
             return Err(corrupt(path, "index checksum mismatch"));
         }
-        Ok(Database { path: path.to_path_buf(), map, sections, records, nslots })
+        Ok(Database {
+            path: path.to_path_buf(),
+            map,
+            sections,
+            records,
+            nslots,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -690,7 +751,9 @@ impl Database {
 
     fn meta(&self, index: u32) -> Result<&[u8], StoreError> {
         let at = index as usize * META_LEN;
-        self.section(META).get(at..at + META_LEN).ok_or_else(|| corrupt(&self.path, "record index out of range"))
+        self.section(META)
+            .get(at..at + META_LEN)
+            .ok_or_else(|| corrupt(&self.path, "record index out of range"))
     }
 
     /// A record's id, dates and flags.
@@ -706,7 +769,12 @@ impl Database {
             .get(id_off..id_off.saturating_add(id_len))
             .and_then(|s| std::str::from_utf8(s).ok())
             .ok_or_else(bad)?;
-        Ok(RecordRef { id, modified, withdrawn: flags & FLAG_WITHDRAWN != 0, dead: flags & 2 != 0 })
+        Ok(RecordRef {
+            id,
+            modified,
+            withdrawn: flags & FLAG_WITHDRAWN != 0,
+            dead: flags & 2 != 0,
+        })
     }
 
     /// A record's JSON, checked against its CRC.
@@ -735,7 +803,10 @@ impl Database {
         let off = le_u32(m, 28).ok_or_else(bad)? as usize;
         let len = le_u32(m, 32).ok_or_else(bad)? as usize;
         let crc = le_u32(m, 36).ok_or_else(bad)?;
-        let chunk = self.section(AFF).get(off..off.saturating_add(len)).ok_or_else(bad)?;
+        let chunk = self
+            .section(AFF)
+            .get(off..off.saturating_add(len))
+            .ok_or_else(bad)?;
         if crc32fast::hash(chunk) != crc {
             return Err(bad());
         }
@@ -761,7 +832,9 @@ impl Database {
             if sh == h {
                 let ko = le_u32(s, 8).unwrap_or(0) as usize;
                 let kl = le_u32(s, 12).unwrap_or(0) as usize;
-                let key = strings.get(ko..ko.saturating_add(kl)).ok_or_else(|| corrupt(&self.path, "lookup key"))?;
+                let key = strings
+                    .get(ko..ko.saturating_add(kl))
+                    .ok_or_else(|| corrupt(&self.path, "lookup key"))?;
                 if key.len() == base.len() + 1 + name.len()
                     && &key[..base.len()] == base.as_bytes()
                     && key[base.len()] == 0
@@ -789,7 +862,10 @@ impl Database {
             let m = self.meta(record)?;
             let chunk_off = le_u32(m, 28).ok_or_else(bad)? as usize;
             let chunk = self.aff_chunk(record)?;
-            let rel = aff_at.checked_sub(chunk_off).filter(|&r| r < chunk.len()).ok_or_else(bad)?;
+            let rel = aff_at
+                .checked_sub(chunk_off)
+                .filter(|&r| r < chunk.len())
+                .ok_or_else(bad)?;
             let affected = AffectedView::decode(chunk, rel).ok_or_else(bad)?;
             out.push(Hit { record, affected });
         }
@@ -803,7 +879,8 @@ impl Database {
 
     /// Finds a record by id (linear: for `db show` and incremental imports only).
     pub fn find_id(&self, id: &str) -> Option<u32> {
-        self.live_records().find(|&i| self.record_ref(i).is_ok_and(|r| r.id == id))
+        self.live_records()
+            .find(|&i| self.record_ref(i).is_ok_and(|r| r.id == id))
     }
 
     /// Salvages record JSON frames from a damaged file: walks the FRAMES area from the header on
@@ -825,7 +902,10 @@ impl Database {
         while pos + 8 <= end {
             let len = le_u32(&bytes, pos).unwrap_or(0) as usize;
             let crc = le_u32(&bytes, pos + 4).unwrap_or(0);
-            let Some(json) = bytes.get(pos + 8..pos + 8 + len).filter(|_| pos + 8 + len <= end) else {
+            let Some(json) = bytes
+                .get(pos + 8..pos + 8 + len)
+                .filter(|_| pos + 8 + len <= end)
+            else {
                 bad += 1;
                 break;
             };
@@ -909,7 +989,13 @@ impl<'a> AffectedView<'a> {
         for _ in 0..nversions {
             versions.push(str_at(&mut pos)?);
         }
-        Some(AffectedView { ecosystem, name, ranges, versions, end: pos })
+        Some(AffectedView {
+            ecosystem,
+            name,
+            ranges,
+            versions,
+            end: pos,
+        })
     }
 }
 
@@ -919,10 +1005,16 @@ mod tests {
 
     #[test]
     fn pypi_names_are_normalised() {
-        assert_eq!(normalize_name("PyPI", "Django_REST.framework"), "django-rest-framework");
+        assert_eq!(
+            normalize_name("PyPI", "Django_REST.framework"),
+            "django-rest-framework"
+        );
         assert_eq!(normalize_name("PyPI", "a--b"), "a-b");
         assert_eq!(normalize_name("npm", "Foo"), "Foo");
-        assert_eq!(normalize_name("NuGet", "Newtonsoft.Json"), "newtonsoft.json");
+        assert_eq!(
+            normalize_name("NuGet", "Newtonsoft.Json"),
+            "newtonsoft.json"
+        );
     }
 
     #[test]

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use safeguard_vulndb::db::{self, ImportOptions};
 
 fn testdata(rel: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata")).join(rel)
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/testdata"
+    ))
+    .join(rel)
 }
 
 #[test]
@@ -22,13 +26,38 @@ fn real_databases_import() {
     println!("|---|---|---|---|");
     let mut rejected = Vec::new();
     for (label, rel) in sets {
-        let report = db::import(&path, &[testdata(rel)], ImportOptions::default(), &mut |_| {}).unwrap();
-        assert!(report.source_errors.is_empty(), "{label}: {:?}", report.source_errors);
-        println!("| {label} | {} | {} | {} |", report.read, report.added + report.updated, report.rejected.len());
+        let report = db::import(
+            &path,
+            &[testdata(rel)],
+            ImportOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+        assert!(
+            report.source_errors.is_empty(),
+            "{label}: {:?}",
+            report.source_errors
+        );
+        println!(
+            "| {label} | {} | {} | {} |",
+            report.read,
+            report.added + report.updated,
+            report.rejected.len()
+        );
         for r in &report.rejected {
-            println!("    rejected {} ({}): {}", r.origin, r.id.as_deref().unwrap_or("?"), r.reason);
+            println!(
+                "    rejected {} ({}): {}",
+                r.origin,
+                r.id.as_deref().unwrap_or("?"),
+                r.reason
+            );
         }
-        rejected.extend(report.rejected.iter().map(|r| (r.id.clone().unwrap_or_default(), r.reason.clone())));
+        rejected.extend(
+            report
+                .rejected
+                .iter()
+                .map(|r| (r.id.clone().unwrap_or_default(), r.reason.clone())),
+        );
         assert!(report.read > 0, "{label}: nothing read");
     }
     let database = db::open(&path).unwrap();
@@ -50,7 +79,11 @@ fn real_databases_import() {
             "PYSEC-2023-80"
         ]
     );
-    assert!(rejected.iter().all(|(_, reason)| reason.contains("not a full-length commit hash")));
+    assert!(
+        rejected
+            .iter()
+            .all(|(_, reason)| reason.contains("not a full-length commit hash"))
+    );
     assert_eq!(stats.ecosystems["crates.io"].records, 1206);
     assert_eq!(stats.ecosystems["PyPI"].records, 2654);
     assert_eq!(stats.records, 1206 + 4291 + 2654 + 4);

@@ -6,16 +6,26 @@ use std::path::{Path, PathBuf};
 use safeguard_vulndb::osv;
 
 fn testdata(rel: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata")).join(rel)
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/testdata"
+    ))
+    .join(rel)
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
             files(&p, out);
-        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml")) {
+        } else if matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("json" | "yaml")
+        ) {
             out.push(p);
         }
     }
@@ -23,8 +33,10 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn validator_agrees_with_the_official_schema() {
-    let schema: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(testdata("osv-schema/validation/schema.json")).unwrap()).unwrap();
+    let schema: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(testdata("osv-schema/validation/schema.json")).unwrap(),
+    )
+    .unwrap();
     // The schema's `format: date-time` is an annotation in draft 2020-12; its `pattern`s are
     // the assertions, and so is our timestamp check.
     let validator = jsonschema::options().offline().build(&schema).unwrap();
@@ -67,21 +79,37 @@ fn validator_agrees_with_the_official_schema() {
             invalid += 1;
         }
     }
-    println!("{agree}/{} records agree ({valid} valid, {invalid} invalid per the schema)", paths.len());
+    println!(
+        "{agree}/{} records agree ({valid} valid, {invalid} invalid per the schema)",
+        paths.len()
+    );
     for d in &disagreements {
         println!("  {d}");
     }
-    assert!(paths.len() > 8000, "test data missing: {} files", paths.len());
-    assert!(invalid > 0, "the data should include records the schema rejects");
-    assert!(disagreements.is_empty(), "{} disagreements", disagreements.len());
+    assert!(
+        paths.len() > 8000,
+        "test data missing: {} files",
+        paths.len()
+    );
+    assert!(
+        invalid > 0,
+        "the data should include records the schema rejects"
+    );
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements",
+        disagreements.len()
+    );
 }
 
 /// Each mutation breaks one rule of the schema: the schema and we must both reject it, and our
 /// reason must name the place.
 #[test]
 fn broken_records_are_rejected_by_both_with_the_place() {
-    let schema: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(testdata("osv-schema/validation/schema.json")).unwrap()).unwrap();
+    let schema: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(testdata("osv-schema/validation/schema.json")).unwrap(),
+    )
+    .unwrap();
     let validator = jsonschema::options().offline().build(&schema).unwrap();
     let base = serde_json::json!({
         "id": "GHSA-xxxx-yyyy-zzzz",
@@ -107,41 +135,84 @@ fn broken_records_are_rejected_by_both_with_the_place() {
         ("no modified", "modified", |v| {
             v.as_object_mut().unwrap().remove("modified");
         }),
-        ("bad timestamp", "modified", |v| v["modified"] = "2024-01-02 03:04:05".into()),
+        ("bad timestamp", "modified", |v| {
+            v["modified"] = "2024-01-02 03:04:05".into()
+        }),
         ("unknown field", "unknown field", |v| v["extra"] = 1.into()),
         ("unregistered prefix", "id", |v| v["id"] = "ACME-1".into()),
-        ("unregistered ecosystem", "affected[0].package.ecosystem", |v| v["affected"][0]["package"]["ecosystem"] = "Nope".into()),
-        ("no introduced", "affected[0].ranges[0].events", |v| v["affected"][0]["ranges"][0]["events"] = serde_json::json!([{"fixed": "1"}])),
-        ("empty events", "affected[0].ranges[0].events", |v| v["affected"][0]["ranges"][0]["events"] = serde_json::json!([])),
-        ("fixed and last_affected", "affected[0].ranges[0].events", |v| {
-            v["affected"][0]["ranges"][0]["events"] = serde_json::json!([{"introduced": "0"}, {"fixed": "1"}, {"last_affected": "2"}])
+        (
+            "unregistered ecosystem",
+            "affected[0].package.ecosystem",
+            |v| v["affected"][0]["package"]["ecosystem"] = "Nope".into(),
+        ),
+        ("no introduced", "affected[0].ranges[0].events", |v| {
+            v["affected"][0]["ranges"][0]["events"] = serde_json::json!([{"fixed": "1"}])
         }),
+        ("empty events", "affected[0].ranges[0].events", |v| {
+            v["affected"][0]["ranges"][0]["events"] = serde_json::json!([])
+        }),
+        (
+            "fixed and last_affected",
+            "affected[0].ranges[0].events",
+            |v| {
+                v["affected"][0]["ranges"][0]["events"] =
+                    serde_json::json!([{"introduced": "0"}, {"fixed": "1"}, {"last_affected": "2"}])
+            },
+        ),
         ("two keys in an event", "more than one", |v| {
-            v["affected"][0]["ranges"][0]["events"] = serde_json::json!([{"introduced": "0", "fixed": "1"}])
+            v["affected"][0]["ranges"][0]["events"] =
+                serde_json::json!([{"introduced": "0", "fixed": "1"}])
         }),
-        ("bad range type", "unknown variant", |v| v["affected"][0]["ranges"][0]["type"] = "RANGE".into()),
+        ("bad range type", "unknown variant", |v| {
+            v["affected"][0]["ranges"][0]["type"] = "RANGE".into()
+        }),
         ("GIT without repo", "affected[0].ranges[1].repo", |v| {
-            v["affected"][0]["ranges"][1].as_object_mut().unwrap().remove("repo");
+            v["affected"][0]["ranges"][1]
+                .as_object_mut()
+                .unwrap()
+                .remove("repo");
         }),
-        ("short commit", "affected[0].ranges[1].events[1]", |v| v["affected"][0]["ranges"][1]["events"][1]["fixed"] = "abc123".into()),
-        ("bad CVSS", "severity[0].score", |v| v["severity"][0]["score"] = "CVSS:3.1/AV:Q".into()),
-        ("bad severity type", "severity[0].type", |v| v["severity"][0]["type"] = "CVSS_V5".into()),
+        ("short commit", "affected[0].ranges[1].events[1]", |v| {
+            v["affected"][0]["ranges"][1]["events"][1]["fixed"] = "abc123".into()
+        }),
+        ("bad CVSS", "severity[0].score", |v| {
+            v["severity"][0]["score"] = "CVSS:3.1/AV:Q".into()
+        }),
+        ("bad severity type", "severity[0].type", |v| {
+            v["severity"][0]["type"] = "CVSS_V5".into()
+        }),
         ("severity twice", "affected[0].severity", |v| {
-            v["affected"][0]["severity"] = serde_json::json!([{"type": "CVSS_V2", "score": "AV:N/AC:L/Au:N/C:P/I:P/A:P"}])
+            v["affected"][0]["severity"] =
+                serde_json::json!([{"type": "CVSS_V2", "score": "AV:N/AC:L/Au:N/C:P/I:P/A:P"}])
         }),
-        ("bad reference type", "references[0].type", |v| v["references"][0]["type"] = "BLOG".into()),
-        ("bad credit type", "credits[0].type", |v| v["credits"][0]["type"] = "HERO".into()),
+        ("bad reference type", "references[0].type", |v| {
+            v["references"][0]["type"] = "BLOG".into()
+        }),
+        ("bad credit type", "credits[0].type", |v| {
+            v["credits"][0]["type"] = "HERO".into()
+        }),
         ("package without name", "missing field `name`", |v| {
-            v["affected"][0]["package"].as_object_mut().unwrap().remove("name");
+            v["affected"][0]["package"]
+                .as_object_mut()
+                .unwrap()
+                .remove("name");
         }),
-        ("version not a string", "invalid type", |v| v["affected"][0]["versions"] = serde_json::json!([1])),
+        ("version not a string", "invalid type", |v| {
+            v["affected"][0]["versions"] = serde_json::json!([1])
+        }),
     ];
     for (what, place, mutate) in mutations {
         let mut v = base.clone();
         mutate(&mut v);
-        assert!(!validator.is_valid(&v), "{what}: the schema should reject it");
+        assert!(
+            !validator.is_valid(&v),
+            "{what}: the schema should reject it"
+        );
         let err = osv::parse_json(&serde_json::to_vec(&v).unwrap(), true).expect_err(what);
         let text = err.to_string();
-        assert!(text.contains(place), "{what}: {text:?} should name {place:?}");
+        assert!(
+            text.contains(place),
+            "{what}: {text:?} should name {place:?}"
+        );
     }
 }
