@@ -14,6 +14,7 @@ pub fn registry(
     config: &Config,
     config_dir: &Path,
     supplier_sboms: &[safeguard_inventory::sbom::Document],
+    vuln_db: Option<&Path>,
 ) -> Vec<Box<dyn Collector>> {
     vec![
         Box::new(safeguard_source::VcsCollector),
@@ -31,6 +32,7 @@ pub fn registry(
                 .flatten(),
             supplier: config.vendor.name.clone(),
             supplier_sboms: supplier_sboms.to_vec(),
+            vuln_db: vuln_db.map(Path::to_path_buf),
         }),
         Box::new(ManualRegister {
             config: config.clone(),

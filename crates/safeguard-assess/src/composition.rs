@@ -9,6 +9,10 @@ use safeguard_model::{ClaimId, CollectContext, CollectError, Collector, Evidence
 /// File names of the SBOMs written into the report folder.
 pub const SBOM_FILES: [&str; 2] = ["sbom.cdx.json", "sbom.spdx.json"];
 
+/// File name of the vulnerability scan written into the report folder (when a database is
+/// available).
+pub const SCAN_FILE: &str = "vulnerabilities.json";
+
 /// Reads every lockfile in the assessed tree.
 pub struct CompositionCollector {
     /// The product the SBOM describes (from `safeguard.toml`; the folder name when unset).
@@ -18,9 +22,12 @@ pub struct CompositionCollector {
     pub supplier: Option<String>,
     /// Suppliers' SBOMs given with `assess --sbom`: their components join the inventory.
     pub supplier_sboms: Vec<Document>,
+    /// The offline vulnerability database the components are checked against (3.3.1).
+    pub vuln_db: Option<std::path::PathBuf>,
 }
 
 const CLAIMS: [ClaimId; 2] = [ClaimId::new(1, 2, 1), ClaimId::new(1, 2, 2)];
+const VULN_CLAIMS: [ClaimId; 1] = [ClaimId::new(3, 3, 1)];
 
 impl Collector for CompositionCollector {
     fn id(&self) -> &'static str {
@@ -32,7 +39,11 @@ impl Collector for CompositionCollector {
     }
 
     fn claims(&self) -> Vec<ClaimId> {
-        CLAIMS.to_vec()
+        let mut v = CLAIMS.to_vec();
+        if self.vuln_db.is_some() {
+            v.extend(VULN_CLAIMS);
+        }
+        v
     }
 
     fn collect(&self, cx: &CollectContext<'_>) -> Result<Vec<Evidence>, CollectError> {
@@ -86,8 +97,99 @@ impl Collector for CompositionCollector {
             cx.artefacts
                 .put(SBOM_FILES[1], sbom::write_spdx(&inv, &meta).into_bytes()),
         ];
-        Ok(vec![record])
+        let mut out = vec![record];
+        if let Some(db) = &self.vuln_db {
+            out.push(vulnerability_evidence(
+                cx,
+                self.id(),
+                db,
+                &inv,
+                meta.timestamp,
+            ));
+        }
+        Ok(out)
     }
+}
+
+/// Checks the inventory against the vulnerability database: evidence for 3.3.1.
+fn vulnerability_evidence(
+    cx: &CollectContext<'_>,
+    collector: &str,
+    db_path: &std::path::Path,
+    inv: &Inventory,
+    now: time::OffsetDateTime,
+) -> Evidence {
+    use safeguard_model::facts::VulnerabilityFacts;
+    let mut facts = VulnerabilityFacts {
+        database: db_path.display().to_string(),
+        ..VulnerabilityFacts::default()
+    };
+    let scanned = safeguard_vulndb::db::open(db_path)
+        .map_err(|e| e.to_string())
+        .and_then(|db| {
+            safeguard_vulndb::scan::scan(
+                &db,
+                &inv.components,
+                &cx.root.display().to_string(),
+                cx.tool_version,
+            )
+            .map_err(|e| e.to_string())
+        });
+    let mut artefacts = Vec::new();
+    let summary = match scanned {
+        Err(e) => {
+            facts.error = Some(e.clone());
+            format!("No components were checked for known vulnerabilities: {e}")
+        }
+        Ok(mut report) => {
+            report.scanned_at = now;
+            facts.records = report.db.records;
+            facts.newest_modified = report.db.newest_modified.and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            });
+            facts.age_hours = report.db.newest_modified.map(|t| (now - t).whole_hours());
+            facts.components = report.components;
+            facts.unchecked = report.unchecked.len() as u64;
+            for f in &report.findings {
+                if f.suppressed.is_some() {
+                    facts.suppressed += 1;
+                    continue;
+                }
+                let rating = f
+                    .severity
+                    .rating
+                    .map_or_else(|| "unknown".to_string(), |r| r.to_string());
+                if facts.sample.len() < 50 {
+                    facts.sample.push(format!(
+                        "{} {}@{} ({rating})",
+                        f.id, f.component.name, f.component.version
+                    ));
+                }
+                *facts.open.entry(rating).or_default() += 1;
+            }
+            let mut json = Vec::new();
+            if safeguard_vulndb::report::write_json(&report, &mut json).is_ok() {
+                artefacts.push(cx.artefacts.put(SCAN_FILE, json));
+            }
+            let open: u64 = facts.open.values().sum();
+            format!(
+                "{} components checked against {} vulnerability records (newest modified {}): {} open findings.",
+                facts.components,
+                facts.records,
+                facts.newest_modified.as_deref().unwrap_or("never"),
+                open
+            )
+        }
+    };
+    let mut record = cx.evidence(
+        collector,
+        &VULN_CLAIMS,
+        summary,
+        Facts::Vulnerabilities(facts),
+    );
+    record.artefacts = artefacts;
+    record
 }
 
 /// Adds the components of suppliers' SBOMs, each document listed as a file read.

@@ -5,7 +5,7 @@
 use safeguard_model::catalogue::{self, BriefPrinciple};
 use safeguard_model::facts::{
     CiFacts, CompositionFacts, ImportedStatementFacts, ManualDocumentFacts, SecurityPolicyFacts,
-    TestFacts, ThreatModelFacts, VcsFacts,
+    TestFacts, ThreatModelFacts, VcsFacts, VulnerabilityFacts,
 };
 use safeguard_model::{ClaimId, Evidence, Facts, VendorRole};
 
@@ -158,6 +158,14 @@ fn automated(id: ClaimId, ev: &[Cited<'_>]) -> Option<Outcome> {
         })
         .and_then(|(i, c)| component_integrity(i, c)),
         (1, 3, 2) => test_automation(ev),
+        (3, 3, 1) => find(ev, |f| {
+            if let Facts::Vulnerabilities(v) = f {
+                Some(v)
+            } else {
+                None
+            }
+        })
+        .map(|(i, v)| vulnerability_knowledge(i, v)),
         (1, 4, 1) => find(ev, |f| {
             if let Facts::ThreatModel(t) = f {
                 Some(t)
@@ -245,6 +253,97 @@ fn vcs(id: &str, v: &VcsFacts) -> Outcome {
         ),
         &[id],
     )
+}
+
+/// How old the newest database record may be for knowledge to count as current.
+const DB_FRESH_HOURS: i64 = 24;
+
+fn vulnerability_knowledge(id: &str, v: &VulnerabilityFacts) -> Outcome {
+    if let Some(e) = &v.error {
+        return Outcome::new(
+            Status::NeedsManualEvidence,
+            format!(
+                "Components could not be checked for known vulnerabilities: {e}. Alternatively, register evidence of how public vulnerabilities are monitored."
+            ),
+            &[id],
+        );
+    }
+    if v.records == 0 {
+        return Outcome::new(
+            Status::NeedsManualEvidence,
+            format!(
+                "The vulnerability database {} holds no records, so no component was checked. Run `safeguard db update`.",
+                v.database
+            ),
+            &[id],
+        );
+    }
+    let open: u64 = v.open.values().sum();
+    let by_rating: Vec<String> = ["critical", "high", "medium", "low", "unknown"]
+        .iter()
+        .filter_map(|r| {
+            v.open
+                .get(*r)
+                .filter(|n| **n > 0)
+                .map(|n| format!("{n} {r}"))
+        })
+        .collect();
+    let findings = if open == 0 {
+        "no open findings".to_string()
+    } else {
+        format!(
+            "{} ({}); their handling is judged under 3.3.2",
+            plural(open, "open finding"),
+            by_rating.join(", ")
+        )
+    };
+    let base = format!(
+        "{} checked against {} vulnerability records: {findings}{}.",
+        plural(v.components, "component"),
+        v.records,
+        if v.suppressed > 0 {
+            format!(", {} suppressed by VEX or the ignore file", v.suppressed)
+        } else {
+            String::new()
+        }
+    );
+    let mut gaps = Vec::new();
+    match v.age_hours {
+        Some(h) if h > DB_FRESH_HOURS => gaps.push(format!(
+            "the newest record was modified {} ago ({}), more than {DB_FRESH_HOURS} h before this run, so the knowledge is not current; run `safeguard db update` before each assessment",
+            if h >= 48 { format!("{} days", h / 24) } else { format!("{h} h") },
+            v.newest_modified.as_deref().unwrap_or("unknown")
+        )),
+        None => gaps.push("the database does not say when its records were modified".to_string()),
+        _ => {}
+    }
+    if v.unchecked * 10 > v.components {
+        gaps.push(format!(
+            "{} of {} components could not be checked (no OSV ecosystem, no version, or a version that does not parse)",
+            v.unchecked, v.components
+        ));
+    }
+    if gaps.is_empty() {
+        let note = if v.unchecked > 0 {
+            format!(
+                " {} could not be checked.",
+                plural(v.unchecked, "component")
+            )
+        } else {
+            String::new()
+        };
+        Outcome::new(
+            Status::Met,
+            format!("{base} The database was updated within {DB_FRESH_HOURS} h of the run.{note}"),
+            &[id],
+        )
+    } else {
+        Outcome::new(
+            Status::PartiallyMet,
+            format!("{base} But {}.", gaps.join("; and ")),
+            &[id],
+        )
+    }
 }
 
 fn plural(n: u64, noun: &str) -> String {

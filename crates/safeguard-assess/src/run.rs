@@ -49,6 +49,9 @@ pub struct Options {
     pub ci_run: Option<String>,
     /// Append the evidence to the ledger under `root/.safeguard/`.
     pub record: bool,
+    /// The offline vulnerability database to check components against (3.3.1); `None` skips
+    /// the check.
+    pub vuln_db: Option<PathBuf>,
 }
 
 /// Progress callback: called with a collector's title before it runs.
@@ -121,7 +124,12 @@ pub fn run(opts: &Options, progress: Progress<'_>) -> Result<Assessment, AssessE
 
     let mut records: Vec<Evidence> = Vec::new();
     let mut failures = Vec::new();
-    for c in crate::collectors::registry(&loaded.config, &loaded.base_dir(&root), &sboms) {
+    for c in crate::collectors::registry(
+        &loaded.config,
+        &loaded.base_dir(&root),
+        &sboms,
+        opts.vuln_db.as_deref(),
+    ) {
         progress(c.title());
         match c.collect(&cx) {
             Ok(mut ev) => records.append(&mut ev),
@@ -298,6 +306,7 @@ pub fn references(e: &Evidence) -> Vec<String> {
         Facts::SecurityPolicy(p) => p.documents.iter().map(|d| d.path.clone()).collect(),
         Facts::ThreatModel(t) => t.documents.clone(),
         Facts::Composition(c) => c.files.iter().map(|f| f.path.clone()).collect(),
+        Facts::Vulnerabilities(v) => vec![format!("vulnerability database {}", v.database)],
         Facts::ManualDocument(m) => vec![m.location.clone()],
         Facts::ImportedStatement(s) => s.evidence.clone(),
     };

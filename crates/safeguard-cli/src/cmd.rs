@@ -96,6 +96,8 @@ struct AssessArgs {
     /// Do not append the evidence to the ledger.
     #[arg(long)]
     no_record: bool,
+    #[command(flatten)]
+    location: crate::db::DbLocation,
 }
 
 #[derive(Args)]
@@ -204,6 +206,7 @@ fn assess(args: AssessArgs, quiet: bool) -> Result<ExitCode> {
         now: now()?,
         ci_run: ci_run(),
         record: !args.no_record,
+        vuln_db: Some(args.location.path()),
     };
     let a = run::run(&opts, &progress(quiet))?;
     let written = report::write(&a, &args.out)

@@ -22,6 +22,9 @@ pub enum Facts {
     /// Third-party components found in lockfiles, lockfile coverage and integrity hashes
     /// (1.2.1, 1.2.2).
     Composition(CompositionFacts),
+    /// The components checked against the offline vulnerability database, and how current the
+    /// database is (3.3.1).
+    Vulnerabilities(VulnerabilityFacts),
     /// One entry of the manual evidence register in `safeguard.toml`.
     ManualDocument(ManualDocumentFacts),
     /// One principle of a hand-written self-assessment imported with `assess --import`.
@@ -37,6 +40,7 @@ impl Facts {
             Facts::SecurityPolicy(_) => "security-policy",
             Facts::ThreatModel(_) => "threat-model",
             Facts::Composition(_) => "composition",
+            Facts::Vulnerabilities(_) => "vulnerabilities",
             Facts::ManualDocument(_) => "manual-document",
             Facts::ImportedStatement(_) => "imported-statement",
         }
@@ -210,6 +214,35 @@ pub struct CompositionFile {
     /// Why the file could not be read (`line:column: message`), when it could not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VulnerabilityFacts {
+    /// The database file used.
+    pub database: String,
+    /// Why the database could not be used (missing, damaged); nothing was checked then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Live records in the database.
+    pub records: u64,
+    /// The newest `modified` of any record (RFC 3339 UTC): how current the data is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newest_modified: Option<String>,
+    /// Hours between `newest_modified` and the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_hours: Option<i64>,
+    /// Distinct components checked.
+    pub components: u64,
+    /// Components that could not be checked (no OSV ecosystem, no version, version not
+    /// parsable under the ecosystem's rules).
+    pub unchecked: u64,
+    /// Open findings by rating: `critical`, `high`, `medium`, `low`, `unknown`.
+    pub open: std::collections::BTreeMap<String, u64>,
+    /// Findings suppressed by VEX or an ignore file.
+    pub suppressed: u64,
+    /// Up to 50 open findings, highest rated first: `id component@version (rating)`.
+    pub sample: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
