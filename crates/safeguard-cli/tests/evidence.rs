@@ -14,7 +14,7 @@ fn list_show_and_verify_detect_tampering() {
 
     let o = safeguard(tmp.path(), &["evidence", "verify", "--repo", repo_arg]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
-    assert!(stdout(&o).starts_with("ok: 9 entries"), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("ok: 10 entries"), "{}", stdout(&o));
 
     let o = safeguard(
         tmp.path(),
@@ -36,6 +36,7 @@ fn list_show_and_verify_detect_tampering() {
             "threat-model",
             "security-policy",
             "composition",
+            "vulnerabilities",
             "manual-document",
             "manual-document",
             "manual-document"
