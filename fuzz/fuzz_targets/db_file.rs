@@ -65,7 +65,7 @@ fuzz_target!(|data: &[u8]| {
         }
         for (eco, name) in [("PyPI", "requests"), ("npm", "a"), ("crates.io", "x"), ("Go", "stdlib")] {
             if let Ok(hits) = db.lookup(eco, name) {
-                for h in hits {
+                for h in hits.iter().flatten() {
                     let _ = safeguard_vulndb::range::evaluate(&h.affected, "0.5", None);
                 }
             }

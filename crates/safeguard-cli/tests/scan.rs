@@ -42,7 +42,16 @@ fn db_with_records(dir: &Path) -> PathBuf {
     let input = dir.join("records.ndjson");
     std::fs::write(&input, RECORDS).unwrap();
     let db = dir.join("osv.db");
-    let o = safeguard(dir, &["db", "import", "--db", db.to_str().unwrap(), input.to_str().unwrap()]);
+    let o = safeguard(
+        dir,
+        &[
+            "db",
+            "import",
+            "--db",
+            db.to_str().unwrap(),
+            input.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     db
 }
@@ -58,25 +67,55 @@ fn import_reports_broken_records_and_stats_count_the_rest() {
     std::fs::write(&input, RECORDS).unwrap();
     let db = tmp.path().join("osv.db");
     let db_arg = db.to_str().unwrap();
-    let o = safeguard(tmp.path(), &["db", "import", "--db", db_arg, input.to_str().unwrap()]);
+    let o = safeguard(
+        tmp.path(),
+        &["db", "import", "--db", db_arg, input.to_str().unwrap()],
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("records.ndjson:5 (GHSA-broken)") && err.contains("introduced"), "{err}");
+    assert!(
+        err.contains("records.ndjson:5 (GHSA-broken)") && err.contains("introduced"),
+        "{err}"
+    );
     assert!(stdout(&o).contains("4 added"), "{}", stdout(&o));
 
-    let o = safeguard(tmp.path(), &["db", "stats", "--db", db_arg, "--format", "json"]);
+    let o = safeguard(
+        tmp.path(),
+        &["db", "stats", "--db", db_arg, "--format", "json"],
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let stats: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(stats["records"], 4);
     assert_eq!(stats["ecosystems"]["PyPI"]["records"], 2);
-    assert_eq!(stats["ecosystems"]["npm"]["newest_modified"], "2024-02-01T00:00:00Z");
+    assert_eq!(
+        stats["ecosystems"]["npm"]["newest_modified"],
+        "2024-02-01T00:00:00Z"
+    );
     let o = safeguard(tmp.path(), &["db", "stats", "--db", db_arg]);
-    assert!(stdout(&o).contains("crates.io") && stdout(&o).contains("4 record(s)"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("crates.io") && stdout(&o).contains("4 record(s)"),
+        "{}",
+        stdout(&o)
+    );
 
     // Importing the same data again changes nothing.
-    let o = safeguard(tmp.path(), &["db", "import", "--db", db_arg, input.to_str().unwrap(), "--format", "json"]);
+    let o = safeguard(
+        tmp.path(),
+        &[
+            "db",
+            "import",
+            "--db",
+            db_arg,
+            input.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
     let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!((report["added"].as_u64(), report["unchanged"].as_u64()), (Some(0), Some(4)));
+    assert_eq!(
+        (report["added"].as_u64(), report["unchanged"].as_u64()),
+        (Some(0), Some(4))
+    );
 
     // A missing input is exit 2 and named.
     let o = safeguard(tmp.path(), &["db", "import", "--db", db_arg, "nope.zip"]);
@@ -96,10 +135,16 @@ fn scan_finds_exact_versions_with_upgrade_and_introducer() {
     let ids: Vec<&str> = findings.iter().map(|f| f["id"].as_str().unwrap()).collect();
     // High (lodash 7.2), medium (time 5.9), the database's MODERATE (Django); PYSEC-2023-101 only
     // affects 4.x and must not match 3.2.4.
-    assert_eq!(ids, ["GHSA-35jh-r3h4-6jhm", "RUSTSEC-2020-0071", "PYSEC-2023-100"]);
+    assert_eq!(
+        ids,
+        ["GHSA-35jh-r3h4-6jhm", "RUSTSEC-2020-0071", "PYSEC-2023-100"]
+    );
     let time = &findings[1];
     assert_eq!(time["component"]["purl"], "pkg:cargo/time@0.1.43");
-    assert_eq!(time["component"]["introduced_by"], serde_json::json!(["pkg:cargo/chrono@0.4.19"]));
+    assert_eq!(
+        time["component"]["introduced_by"],
+        serde_json::json!(["pkg:cargo/chrono@0.4.19"])
+    );
     assert_eq!(time["upgrade_to"], "0.2.23");
     assert_eq!(time["aliases"], serde_json::json!(["CVE-2020-26235"]));
     assert_eq!(time["severity"]["score"], 5.9);
@@ -109,15 +154,25 @@ fn scan_finds_exact_versions_with_upgrade_and_introducer() {
     assert_eq!(lodash["severity"]["rating"], "high");
     let django = &findings[2];
     assert_eq!(django["severity"]["source"], "database");
-    assert_eq!(django["fixed_versions"], serde_json::json!(["3.2.19", "4.1.9"]));
+    assert_eq!(
+        django["fixed_versions"],
+        serde_json::json!(["3.2.19", "4.1.9"])
+    );
     assert_eq!(django["upgrade_to"], "3.2.19");
     assert_eq!(django["component"]["file"], "py/requirements.txt");
 
     // The table names the finding and the upgrade.
     let o = scan(&root, &["--db", db.to_str().unwrap()]);
     let table = stdout(&o);
-    assert!(table.contains("GHSA-35jh-r3h4-6jhm") && table.contains("4.17.21"), "{table}");
-    assert!(stderr(&o).contains("safeguard db update"), "stale data is pointed out: {}", stderr(&o));
+    assert!(
+        table.contains("GHSA-35jh-r3h4-6jhm") && table.contains("4.17.21"),
+        "{table}"
+    );
+    assert!(
+        stderr(&o).contains("safeguard db update"),
+        "stale data is pointed out: {}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -126,8 +181,17 @@ fn fail_on_sets_the_exit_code() {
     let db = db_with_records(tmp.path());
     let root = repo(tmp.path());
     let db_arg = db.to_str().unwrap();
-    assert_eq!(code(&scan(&root, &["--db", db_arg, "--fail-on", "high", "-q"])), 1);
-    assert_eq!(code(&scan(&root, &["--db", db_arg, "--fail-on", "critical", "-q"])), 0);
+    assert_eq!(
+        code(&scan(&root, &["--db", db_arg, "--fail-on", "high", "-q"])),
+        1
+    );
+    assert_eq!(
+        code(&scan(
+            &root,
+            &["--db", db_arg, "--fail-on", "critical", "-q"]
+        )),
+        0
+    );
     assert_eq!(code(&scan(&root, &["--db", db_arg, "-q"])), 0);
 }
 
@@ -149,23 +213,62 @@ fn vex_and_ignore_file_suppress_with_their_reasons() {
         ".safeguard-ignore.toml",
         "[[ignore]]\nid = \"RUSTSEC-2020-0071\"\nreason = \"chrono never calls localtime_r here\"\nexpires = \"2999-01-01\"\n\n[[ignore]]\nid = \"PYSEC-2023-100\"\nreason = \"old decision\"\nexpires = \"2020-01-01\"\n",
     );
-    let o = scan(&root, &["--db", db_arg, "--vex", vex.to_str().unwrap(), "--fail-on", "high"]);
-    assert_eq!(code(&o), 0, "lodash is not affected per VEX: {}", stdout(&o));
+    let o = scan(
+        &root,
+        &[
+            "--db",
+            db_arg,
+            "--vex",
+            vex.to_str().unwrap(),
+            "--fail-on",
+            "high",
+        ],
+    );
+    assert_eq!(
+        code(&o),
+        0,
+        "lodash is not affected per VEX: {}",
+        stdout(&o)
+    );
     let out = stdout(&o);
     assert!(!out.contains("GHSA-35jh-r3h4-6jhm"), "{out}");
-    assert!(out.contains("PYSEC-2023-100"), "an expired ignore entry does not suppress: {out}");
+    assert!(
+        out.contains("PYSEC-2023-100"),
+        "an expired ignore entry does not suppress: {out}"
+    );
     assert!(stderr(&o).contains("expired"), "{}", stderr(&o));
 
-    let o = scan(&root, &["--db", db_arg, "--vex", vex.to_str().unwrap(), "--show-suppressed"]);
+    let o = scan(
+        &root,
+        &[
+            "--db",
+            db_arg,
+            "--vex",
+            vex.to_str().unwrap(),
+            "--show-suppressed",
+        ],
+    );
     let out = stdout(&o);
-    assert!(out.contains("vulnerable_code_not_in_execute_path") && out.contains("template() is never called"), "{out}");
+    assert!(
+        out.contains("vulnerable_code_not_in_execute_path")
+            && out.contains("template() is never called"),
+        "{out}"
+    );
     assert!(out.contains("chrono never calls localtime_r here"), "{out}");
 
     // An ignore entry without a reason is an error naming the line.
-    write(&root, ".safeguard-ignore.toml", "[[ignore]]\nid = \"X\"\nexpires = \"2999-01-01\"\n");
+    write(
+        &root,
+        ".safeguard-ignore.toml",
+        "[[ignore]]\nid = \"X\"\nexpires = \"2999-01-01\"\n",
+    );
     let o = scan(&root, &["--db", db_arg]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains(".safeguard-ignore.toml") && stderr(&o).contains("reason"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(".safeguard-ignore.toml") && stderr(&o).contains("reason"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -179,24 +282,50 @@ fn sarif_and_cyclonedx_outputs() {
     let sarif: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let schema: Value = serde_json::from_slice(
-        &std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata/sarif/sarif-schema-2.1.0.json")).unwrap(),
+        &std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/testdata/sarif/sarif-schema-2.1.0.json"
+        ))
+        .unwrap(),
     )
     .unwrap();
     let validator = jsonschema::options().offline().build(&schema).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 3);
 
     let out = tmp.path().join("vdr.cdx.json");
-    let o = scan(&root, &["--db", db_arg, "--format", "cyclonedx-json", "-o", out.to_str().unwrap()]);
+    let o = scan(
+        &root,
+        &[
+            "--db",
+            db_arg,
+            "--format",
+            "cyclonedx-json",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let bom: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(bom["specVersion"], "1.6");
     let vulns = bom["vulnerabilities"].as_array().unwrap();
     assert_eq!(vulns.len(), 3);
-    let time = vulns.iter().find(|v| v["id"] == "RUSTSEC-2020-0071").unwrap();
+    let time = vulns
+        .iter()
+        .find(|v| v["id"] == "RUSTSEC-2020-0071")
+        .unwrap();
     assert_eq!(time["affects"][0]["ref"], "pkg:cargo/time@0.1.43");
-    assert!(bom["components"].as_array().unwrap().iter().any(|c| c["bom-ref"] == "pkg:cargo/time@0.1.43"));
+    assert!(
+        bom["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["bom-ref"] == "pkg:cargo/time@0.1.43")
+    );
 }
 
 #[test]
@@ -209,11 +338,26 @@ fn scan_reads_sboms() {
         r#"{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[{"type":"library","name":"lodash","version":"4.17.20","purl":"pkg:npm/lodash@4.17.20"},{"type":"library","name":"lodash-es","version":"4.17.20","purl":"pkg:npm/lodash-es@4.17.20"}]}"#,
     )
     .unwrap();
-    let o = scan(tmp.path(), &["--db", db.to_str().unwrap(), "--sbom", sbom.to_str().unwrap(), "--format", "json"]);
+    let o = scan(
+        tmp.path(),
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "--sbom",
+            sbom.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(report["components"], 2);
-    let ids: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["GHSA-35jh-r3h4-6jhm"]);
 }
 
@@ -221,10 +365,16 @@ fn scan_reads_sboms() {
 fn no_database_is_a_clear_error() {
     let tmp = tempfile::tempdir().unwrap();
     let root = repo(tmp.path());
-    let o = scan(&root, &["--db", tmp.path().join("none/osv.db").to_str().unwrap()]);
+    let o = scan(
+        &root,
+        &["--db", tmp.path().join("none/osv.db").to_str().unwrap()],
+    );
     assert_eq!(code(&o), 2);
     let err = stderr(&o);
-    assert!(err.contains("none/osv.db") && err.contains("safeguard db update"), "{err}");
+    assert!(
+        err.contains("none/osv.db") && err.contains("safeguard db update"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -233,14 +383,35 @@ fn assess_uses_the_database_for_3_3_1() {
     let db = db_with_records(tmp.path());
     let root = repo(tmp.path());
     let out = tmp.path().join("report");
-    let o = safeguard(&root, &["assess", "--db", db.to_str().unwrap(), "--out", out.to_str().unwrap(), "--format", "json", "--no-record"]);
+    let o = safeguard(
+        &root,
+        &[
+            "assess",
+            "--db",
+            db.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "json",
+            "--no-record",
+        ],
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let a: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let claim = a["claims"].as_array().unwrap().iter().find(|c| c["id"] == "3.3.1").unwrap();
+    let claim = a["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "3.3.1")
+        .unwrap();
     // The records were modified in 2024; the fixed clock is later: not current.
     assert_eq!(claim["status"], "partially_met", "{claim}");
     let arg = claim["argument"].as_str().unwrap();
-    assert!(arg.contains("3 open findings") && arg.contains("more than 24 h"), "{arg}");
-    let scan: Value = serde_json::from_slice(&std::fs::read(out.join("vulnerabilities.json")).unwrap()).unwrap();
+    assert!(
+        arg.contains("3 open findings") && arg.contains("more than 24 h"),
+        "{arg}"
+    );
+    let scan: Value =
+        serde_json::from_slice(&std::fs::read(out.join("vulnerabilities.json")).unwrap()).unwrap();
     assert_eq!(scan["findings"].as_array().unwrap().len(), 3);
 }

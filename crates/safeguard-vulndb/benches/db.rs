@@ -18,7 +18,9 @@ fn main() {
 }
 
 fn testdata(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/testdata")
+        .join(rel)
 }
 
 fn db_path() -> &'static Path {
@@ -38,7 +40,8 @@ fn db_path() -> &'static Path {
         .iter()
         .map(|r| testdata(r))
         .collect();
-        db::import(&path, &inputs, ImportOptions::default(), &mut |_| {}).expect("benchmark database builds");
+        db::import(&path, &inputs, ImportOptions::default(), &mut |_| {})
+            .expect("benchmark database builds");
         path
     })
 }
@@ -69,7 +72,20 @@ fn open() -> u32 {
 fn lookup_hit(bencher: divan::Bencher) {
     let db = Database::open(db_path()).expect("opens");
     bencher.counter(HITS.len()).bench(|| {
-        HITS.iter().map(|(e, n)| db.lookup(e, n).map_or(0, |h| h.len())).sum::<usize>()
+        HITS.iter()
+            .map(|(e, n)| db.lookup(e, n).map_or(0, |h| h.len()))
+            .sum::<usize>()
+    });
+}
+
+/// Lookup and decoding (with the CRC check) of every entry found.
+#[divan::bench]
+fn lookup_hit_decode(bencher: divan::Bencher) {
+    let db = Database::open(db_path()).expect("opens");
+    bencher.counter(HITS.len()).bench(|| {
+        HITS.iter()
+            .map(|(e, n)| db.lookup(e, n).map_or(0, |h| h.iter().flatten().count()))
+            .sum::<usize>()
     });
 }
 
@@ -77,7 +93,10 @@ fn lookup_hit(bencher: divan::Bencher) {
 fn lookup_miss(bencher: divan::Bencher) {
     let db = Database::open(db_path()).expect("opens");
     bencher.counter(MISSES.len()).bench(|| {
-        MISSES.iter().map(|(e, n)| db.lookup(e, n).map_or(0, |h| h.len())).sum::<usize>()
+        MISSES
+            .iter()
+            .map(|(e, n)| db.lookup(e, n).map_or(0, |h| h.len()))
+            .sum::<usize>()
     });
 }
 
@@ -88,7 +107,8 @@ fn match_component(bencher: divan::Bencher) {
     bencher.counter(HITS.len()).bench(|| {
         let mut affected = 0;
         for (e, n) in HITS {
-            for h in db.lookup(e, n).unwrap_or_default() {
+            let Ok(hits) = db.lookup(e, n) else { continue };
+            for h in hits.iter().flatten() {
                 if range::evaluate(&h.affected, "1.2.3", None) == range::Verdict::Affected {
                     affected += 1;
                 }

@@ -593,9 +593,9 @@ pub fn id_prefix_registered(id: &str) -> bool {
     if id.starts_with("x_") {
         return true;
     }
-    // Most ids are PREFIX-rest with a one-segment prefix: one lookup in a sorted table.
+    // Most ids are PREFIX-rest with a one-segment prefix: one `match` on it.
     if let Some((first, _)) = id.split_once('-')
-        && ONE_SEGMENT_PREFIXES.get().binary_search(&first).is_ok()
+        && one_segment_prefix(first)
     {
         return true;
     }
@@ -605,24 +605,62 @@ pub fn id_prefix_registered(id: &str) -> bool {
         .any(|p| id.strip_prefix(p).is_some_and(|rest| rest.starts_with('-')))
 }
 
-/// The registered prefixes without a `-`, sorted.
-struct Sorted(std::sync::OnceLock<Vec<&'static str>>);
-
-impl Sorted {
-    fn get(&self) -> &[&'static str] {
-        self.0.get_or_init(|| {
-            let mut v: Vec<&str> = ID_PREFIXES
-                .iter()
-                .copied()
-                .filter(|p| !p.contains('-'))
-                .collect();
-            v.sort_unstable();
-            v
-        })
-    }
+/// The registered prefixes without a `-` (kept in step with [`ID_PREFIXES`] by a test).
+fn one_segment_prefix(p: &str) -> bool {
+    matches!(
+        p,
+        "ALPINE"
+            | "ALSA"
+            | "ALBA"
+            | "ALEA"
+            | "AZL"
+            | "BELL"
+            | "BIT"
+            | "CGA"
+            | "CLEANSTART"
+            | "CLSA"
+            | "CURL"
+            | "CVE"
+            | "DEBIAN"
+            | "DHI"
+            | "DRUPAL"
+            | "DSA"
+            | "DLA"
+            | "ELA"
+            | "DTSA"
+            | "ECHO"
+            | "EEF"
+            | "FreeBSD"
+            | "GHSA"
+            | "GO"
+            | "GSD"
+            | "HSEC"
+            | "JLSEC"
+            | "KUBE"
+            | "LBSEC"
+            | "LSN"
+            | "MAL"
+            | "MINI"
+            | "MGASA"
+            | "OESA"
+            | "OSEC"
+            | "OSV"
+            | "PHSA"
+            | "PSF"
+            | "PYSEC"
+            | "RHBA"
+            | "RHEA"
+            | "RHSA"
+            | "RLSA"
+            | "RXSA"
+            | "RSEC"
+            | "ROOT"
+            | "RUSTSEC"
+            | "UBUNTU"
+            | "USN"
+            | "V8"
+    )
 }
-
-static ONE_SEGMENT_PREFIXES: Sorted = Sorted(std::sync::OnceLock::new());
 
 /// Whether an ecosystem string (`Debian:12`) names a registered ecosystem.
 pub fn ecosystem_registered(ecosystem: &str) -> bool {
@@ -1095,6 +1133,18 @@ mod tests {
         let v = parse_json(json, false).unwrap();
         assert_eq!(v.lints.len(), 1);
         assert!(parse_json(json, true).is_err());
+    }
+
+    #[test]
+    fn one_segment_prefixes_match_the_registry() {
+        for p in ID_PREFIXES {
+            assert_eq!(one_segment_prefix(p), !p.contains('-'), "{p}");
+        }
+        assert!(
+            id_prefix_registered("SUSE-SU-2024:1")
+                && id_prefix_registered("GHSA-x")
+                && !id_prefix_registered("SYN-1")
+        );
     }
 
     #[test]

@@ -95,7 +95,8 @@ pub fn scan(
         }
         // Group the package's entries per record: a record may list the package several times.
         let mut per_record: BTreeMap<u32, Vec<AffectedView<'_>>> = BTreeMap::new();
-        for h in hits {
+        for h in hits.iter() {
+            let h = h?;
             per_record.entry(h.record).or_default().push(h.affected);
         }
         for (index, entries) in per_record {

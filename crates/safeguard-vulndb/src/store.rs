@@ -815,7 +815,8 @@ impl Database {
 
     /// The affected entries recorded for a package. `ecosystem` may carry a suffix
     /// (`Debian:12`); lookup is by its base. Entries of withdrawn records are not indexed.
-    pub fn lookup(&self, ecosystem: &str, name: &str) -> Result<Vec<Hit<'_>>, StoreError> {
+    /// Nothing is decoded until the entries are read from the returned [`Hits`].
+    pub fn lookup(&self, ecosystem: &str, name: &str) -> Result<Hits<'_>, StoreError> {
         let base = ecosystem_base(ecosystem);
         let name = normalize_name(base, name);
         let h = key_hash(base, &name);
@@ -827,7 +828,11 @@ impl Database {
             let s = &slots[i * SLOT_LEN..(i + 1) * SLOT_LEN];
             let sh = le_u64(s, 0).unwrap_or(0);
             if sh == 0 {
-                return Ok(Vec::new());
+                return Ok(Hits {
+                    db: self,
+                    first: 0,
+                    count: 0,
+                });
             }
             if sh == h {
                 let ko = le_u32(s, 8).unwrap_or(0) as usize;
@@ -842,34 +847,41 @@ impl Database {
                 {
                     let first = le_u32(s, 16).unwrap_or(0) as usize;
                     let count = le_u32(s, 20).unwrap_or(0) as usize;
-                    return self.hits(first, count);
+                    if first.saturating_add(count) * ENTRY_LEN > self.section(ENTRIES).len() {
+                        return Err(corrupt(&self.path, "lookup entries out of range"));
+                    }
+                    return Ok(Hits {
+                        db: self,
+                        first,
+                        count,
+                    });
                 }
             }
             i = (i + 1) & mask;
         }
-        Ok(Vec::new())
+        Ok(Hits {
+            db: self,
+            first: 0,
+            count: 0,
+        })
     }
 
-    fn hits(&self, first: usize, count: usize) -> Result<Vec<Hit<'_>>, StoreError> {
+    fn hit(&self, entry: usize) -> Result<Hit<'_>, StoreError> {
         let entries = self.section(ENTRIES);
-        let mut out = Vec::with_capacity(count);
-        for e in first..first.saturating_add(count) {
-            let at = e * ENTRY_LEN;
-            let bad = || corrupt(&self.path, "lookup entry");
-            let record = le_u32(entries, at).ok_or_else(bad)?;
-            let aff_at = le_u32(entries, at + 4).ok_or_else(bad)? as usize;
-            // Check the record's whole chunk once, then decode the entry inside it.
-            let m = self.meta(record)?;
-            let chunk_off = le_u32(m, 28).ok_or_else(bad)? as usize;
-            let chunk = self.aff_chunk(record)?;
-            let rel = aff_at
-                .checked_sub(chunk_off)
-                .filter(|&r| r < chunk.len())
-                .ok_or_else(bad)?;
-            let affected = AffectedView::decode(chunk, rel).ok_or_else(bad)?;
-            out.push(Hit { record, affected });
-        }
-        Ok(out)
+        let at = entry * ENTRY_LEN;
+        let bad = || corrupt(&self.path, "lookup entry");
+        let record = le_u32(entries, at).ok_or_else(bad)?;
+        let aff_at = le_u32(entries, at + 4).ok_or_else(bad)? as usize;
+        // Check the record's whole chunk, then decode the entry inside it.
+        let m = self.meta(record)?;
+        let chunk_off = le_u32(m, 28).ok_or_else(bad)? as usize;
+        let chunk = self.aff_chunk(record)?;
+        let rel = aff_at
+            .checked_sub(chunk_off)
+            .filter(|&r| r < chunk.len())
+            .ok_or_else(bad)?;
+        let affected = AffectedView::decode(chunk, rel).ok_or_else(bad)?;
+        Ok(Hit { record, affected })
     }
 
     /// Iterates every live (not superseded) record index.
@@ -917,6 +929,38 @@ impl Database {
             pos += 8 + len;
         }
         Ok((out, bad))
+    }
+}
+
+/// The entries of one package, decoded (and checked) one by one as they are read.
+#[derive(Clone, Copy)]
+pub struct Hits<'a> {
+    db: &'a Database,
+    first: usize,
+    count: usize,
+}
+
+impl<'a> Hits<'a> {
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The `i`-th entry.
+    pub fn get(&self, i: usize) -> Result<Hit<'a>, StoreError> {
+        if i >= self.count {
+            return Err(corrupt(&self.db.path, "entry index out of range"));
+        }
+        self.db.hit(self.first + i)
+    }
+
+    /// Every entry, in record order.
+    pub fn iter(&self) -> impl Iterator<Item = Result<Hit<'a>, StoreError>> + 'a {
+        let (db, first, count) = (self.db, self.first, self.count);
+        (first..first + count).map(move |e| db.hit(e))
     }
 }
 

@@ -77,7 +77,12 @@ fn updates_are_incremental_by_modified() {
     // PyPI names are looked up PEP 503-normalised.
     assert_eq!(d.lookup("PyPI", "REQUESTS").unwrap().len(), 1);
     assert_eq!(
-        d.lookup("PyPI", "django").unwrap()[0].affected.versions,
+        d.lookup("PyPI", "django")
+            .unwrap()
+            .get(0)
+            .unwrap()
+            .affected
+            .versions,
         vec!["1.0"]
     );
     assert!(d.lookup("npm", "requests").unwrap().is_empty());
