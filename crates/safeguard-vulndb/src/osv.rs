@@ -356,6 +356,92 @@ struct Credit<'a> {
     kind: Option<Cow<'a, str>>,
 }
 
+/// `affected[A].ranges[R]`, formatted only when an error needs it.
+struct RangePath(usize, usize);
+
+impl fmt::Display for RangePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "affected[{}].ranges[{}]", self.0, self.1)
+    }
+}
+
+/// A list whose items are checked while reading and not kept: only the first item whose `type`
+/// is outside the allowed set is remembered (index and value).
+#[derive(Debug, Clone, Default)]
+pub struct CheckedList {
+    pub first_bad: Option<(usize, String)>,
+}
+
+trait TypedItem<'de>: Deserialize<'de> {
+    const ALLOWED: &'static [&'static str];
+    fn kind(&self) -> Option<&str>;
+}
+
+impl<'de: 'a, 'a> TypedItem<'de> for Reference<'a> {
+    const ALLOWED: &'static [&'static str] = REFERENCE_TYPES;
+    fn kind(&self) -> Option<&str> {
+        Some(&self.kind)
+    }
+}
+
+impl<'de: 'a, 'a> TypedItem<'de> for Credit<'a> {
+    const ALLOWED: &'static [&'static str] = CREDIT_TYPES;
+    fn kind(&self) -> Option<&str> {
+        self.kind.as_deref()
+    }
+}
+
+fn checked_list<'de, D, T>(d: D, nullable: bool) -> Result<CheckedList, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TypedItem<'de>,
+{
+    struct V<T>(std::marker::PhantomData<T>);
+    impl<'de, T: TypedItem<'de>> Visitor<'de> for V<T> {
+        type Value = CheckedList;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an array")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<CheckedList, E> {
+            Ok(CheckedList::default())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<CheckedList, E> {
+            Ok(CheckedList::default())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<CheckedList, D::Error> {
+            d.deserialize_seq(self)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<CheckedList, A::Error> {
+            let mut out = CheckedList::default();
+            let mut i = 0;
+            while let Some(item) = seq.next_element::<T>()? {
+                if out.first_bad.is_none()
+                    && let Some(k) = item.kind()
+                    && !T::ALLOWED.contains(&k)
+                {
+                    out.first_bad = Some((i, k.to_owned()));
+                }
+                i += 1;
+            }
+            Ok(out)
+        }
+    }
+    if nullable {
+        d.deserialize_option(V::<T>(std::marker::PhantomData))
+    } else {
+        d.deserialize_seq(V::<T>(std::marker::PhantomData))
+    }
+}
+
+fn references_list<'de, D: Deserializer<'de>>(d: D) -> Result<CheckedList, D::Error> {
+    checked_list::<D, Reference<'de>>(d, true)
+}
+
+fn credits_list<'de, D: Deserializer<'de>>(d: D) -> Result<CheckedList, D::Error> {
+    // `credits` may not be null: the schema says array only.
+    checked_list::<D, Credit<'de>>(d, false)
+}
+
 /// The index-side view of an OSV record, borrowing from the input.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -384,10 +470,10 @@ pub struct RawRecord<'a> {
     pub severity: Option<Vec<SeverityEntry<'a>>>,
     #[serde(borrow, default, deserialize_with = "nullable_vec")]
     pub affected: Vec<Affected<'a>>,
-    #[serde(borrow, default, deserialize_with = "nullable_vec")]
-    references: Vec<Reference<'a>>,
-    #[serde(borrow, default)]
-    credits: Vec<Credit<'a>>,
+    #[serde(default, deserialize_with = "references_list")]
+    references: CheckedList,
+    #[serde(default, deserialize_with = "credits_list")]
+    credits: CheckedList,
     #[serde(default)]
     #[allow(dead_code)]
     database_specific: Option<AnyObject>,
@@ -942,7 +1028,7 @@ impl<'a> RawRecord<'a> {
                 check_severity(&format!("affected[{ai}].severity"), list)?;
             }
             for (ri, r) in a.ranges.iter().enumerate() {
-                let path = format!("affected[{ai}].ranges[{ri}]");
+                let path = RangePath(ai, ri);
                 if r.events.is_empty() {
                     return Err(fail(
                         format!("{path}.events"),
@@ -989,23 +1075,17 @@ impl<'a> RawRecord<'a> {
                 }
             }
         }
-        for (i, r) in self.references.iter().enumerate() {
-            if !REFERENCE_TYPES.contains(&r.kind.as_ref()) {
-                return Err(fail(
-                    format!("references[{i}].type"),
-                    format!("{:?} is not an OSV reference type", r.kind),
-                ));
-            }
+        if let Some((i, kind)) = &self.references.first_bad {
+            return Err(fail(
+                format!("references[{i}].type"),
+                format!("{kind:?} is not an OSV reference type"),
+            ));
         }
-        for (i, c) in self.credits.iter().enumerate() {
-            if let Some(k) = &c.kind
-                && !CREDIT_TYPES.contains(&k.as_ref())
-            {
-                return Err(fail(
-                    format!("credits[{i}].type"),
-                    format!("{k:?} is not an OSV credit type"),
-                ));
-            }
+        if let Some((i, kind)) = &self.credits.first_bad {
+            return Err(fail(
+                format!("credits[{i}].type"),
+                format!("{kind:?} is not an OSV credit type"),
+            ));
         }
         Ok(Validated {
             record: self,
