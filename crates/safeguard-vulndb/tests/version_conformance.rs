@@ -1,8 +1,13 @@
 //! Version ordering against osv-scanner's semantic-version fixtures.
 //!
 //! Each fixture line is `a < b`, `a > b` or `a = b`; a line passes when `compare(a, b)` gives
-//! the stated result and `compare(b, a)` the opposite one (`=` both ways). A version that fails
-//! to parse fails its line. The test prints a markdown table of pass counts, writes it to
+//! the stated result and `compare(b, a)` the opposite one (`=` both ways). `compare` is
+//! [`Scheme::compare`], the ecosystem's pairwise answer (`Version::cmp_exact`), and every line
+//! of every implemented file must pass. A version that fails to parse fails its line.
+//!
+//! `Version`'s `Ord` is a separate, total order for sorting; it departs from the ecosystems'
+//! comparators on the few lines where those contradict themselves (see [`ORD_DEPARTURES`]), and
+//! [`order_is_total_on_fixture_versions`] checks that it stays total. The test prints a markdown table of pass counts, writes it to
 //! `docs/version-conformance.generated.md` when `UPDATE_CONFORMANCE=1`, and prints the first
 //! failures of each file when `CONFORMANCE_VERBOSE=1`.
 
@@ -17,75 +22,66 @@ const FIXTURES: &str = concat!(
     "/../../../shared/testdata/osv-scanner-semantic-versions/internal/semantic/fixtures"
 );
 
-/// A fixture line that no total order can satisfy, with the proof: `links` are comparisons
-/// (fixture lines, or results the same ecosystem's rules give) that this implementation gets
-/// right and that, together with the excused line as stated, close a cycle (`a < … < a`, or
-/// `a = b` with `a < b`). The test checks every link, checks that the cycle closes, and checks
-/// that the excused line is one of the file's failures.
+/// The fixture lines on which the total order `Ord` departs from the ecosystem's own pairwise
+/// comparator, and so from [`Scheme::compare`] (`Version::cmp_exact`), which passes them.
 ///
 /// `Version`'s `Ord` must be total: Rust's sort may panic on an order that is not. The fixtures
-/// come from the ecosystems' own comparators, which are not transitive in these corners (PHP's
-/// `version_compare` treats `#` as equal to every number; Maven's ComparableVersion has
-/// `2.9.0.RC1 < 2.9 < 2.9-1 < 2.9.0.RC1`), and some generated fixture chains are sorted with
-/// them, so a few of their lines contradict the rest.
-struct Excuse {
-    file: &'static str,
-    line: &'static str,
-    links: &'static [&'static str],
-}
-
-const EXCUSES: &[Excuse] = &[
-    Excuse {
-        file: "packagist-versions.txt",
-        line: "1.2.3.# = 1.2.3.1",
-        links: &[
-            // Fixture line.
-            "1.2.3.# = 1.2.3",
-            // A trailing number makes a version greater (fixture: `1.0.0 > 1.0`).
-            "1.2.3 < 1.2.3.1",
-        ],
-    },
-    Excuse {
-        file: "maven-versions-generated.txt",
-        line: "2.9.0-1 < 2.9.0.RC1",
-        links: &[
-            // RC1 before RC3.
+/// come from the ecosystems' own comparators, which are not transitive in these corners, and
+/// some generated fixture chains are sorted with them, so these lines contradict others:
+///
+/// - Packagist `1.2.3.# = 1.2.3.1`: PHP's `version_compare` treats `#` as equal to every number,
+///   yet also `1.2.3.# = 1.2.3` (fixture line) while `1.2.3 < 1.2.3.1`. `Ord` treats `#` as a
+///   separator, so it has `1.2.3.# = 1.2.3 < 1.2.3.1`.
+/// - Maven `2.9.0-1 < 2.9.0.RC1`: ComparableVersion also has `2.9.0.RC1 < 2.9.0.RC3 < 2.9.0 <
+///   2.9.0-1` (the `.0` before `RC` beats a `-1` directly but is skipped against the end).
+///   `Ord` puts `2.9.0.RC1` below `2.9.0`, hence below `2.9.0-1`.
+/// - Maven `1.0.0-gradle-rework-beta3 < 1.0.0.RC7-3`: likewise, with `1.0.0.RC7-3 <
+///   1.0.0.RC8-beta < 1.0.0 < 1.0.0-gradle-rework-beta1 < … < 1.0.0-gradle-rework-beta3`.
+/// - Maven `1.1.0-01-glassfish < 1.1.0.Beta1`: likewise, with `1.1.0.Beta1 < … < 1.1.0.CR4 <
+///   1.1.0.Final = 1.1.0 < 1.1.0-01-glassfish`.
+///
+/// [`ord_departs_only_on_contradicting_lines`] checks that `Ord` fails exactly these lines and
+/// that each is part of a contradiction under `cmp_exact`.
+const ORD_DEPARTURES: &[(&str, &str, &[&str])] = &[
+    (
+        "packagist-versions.txt",
+        "1.2.3.# = 1.2.3.1",
+        &["1.2.3.# = 1.2.3", "1.2.3 < 1.2.3.1"],
+    ),
+    (
+        "maven-versions-generated.txt",
+        "2.9.0-1 < 2.9.0.RC1",
+        &[
             "2.9.0.RC1 < 2.9.0.RC3",
-            // Fixture lines just before the excused one.
             "2.9.0.RC3 < 2.9.0",
             "2.9.0 < 2.9.0-1",
         ],
-    },
-    Excuse {
-        file: "maven-versions-generated.txt",
-        line: "1.0.0-gradle-rework-beta3 < 1.0.0.RC7-3",
-        links: &[
-            // RC7 before RC8.
+    ),
+    (
+        "maven-versions-generated.txt",
+        "1.0.0-gradle-rework-beta3 < 1.0.0.RC7-3",
+        &[
             "1.0.0.RC7-3 < 1.0.0.RC8-beta",
-            // Fixture lines just before the excused one.
             "1.0.0.RC8-beta < 1.0.0",
             "1.0.0 < 1.0.0-gradle-rework-beta1",
             "1.0.0-gradle-rework-beta1 < 1.0.0-gradle-rework-beta2",
             "1.0.0-gradle-rework-beta2 < 1.0.0-gradle-rework-beta3",
         ],
-    },
-    Excuse {
-        file: "maven-versions-generated.txt",
-        line: "1.1.0-01-glassfish < 1.1.0.Beta1",
-        links: &[
-            // Beta1 before Beta2.
+    ),
+    (
+        "maven-versions-generated.txt",
+        "1.1.0-01-glassfish < 1.1.0.Beta1",
+        &[
             "1.1.0.Beta1 < 1.1.0.Beta2",
-            // Fixture lines just after the excused one.
             "1.1.0.Beta2 < 1.1.0.CR1",
             "1.1.0.CR1 < 1.1.0.CR2",
             "1.1.0.CR2 < 1.1.0.CR3",
             "1.1.0.CR3 < 1.1.0.CR4",
             "1.1.0.CR4 < 1.1.0.Final",
-            // Maven's rules, as in the hand-written fixture (`1 = 1.final`, `1.0 < 1.0-1`).
             "1.1.0.Final = 1.1.0",
             "1.1.0 < 1.1.0-01-glassfish",
         ],
-    },
+    ),
 ];
 
 struct Case {
@@ -103,8 +99,7 @@ const fn case(ecosystem: &'static str, file: &'static str, scheme: Scheme) -> Ca
     }
 }
 
-// Every implemented file must pass every line but its excuses (there is no lower floor: Alpine
-// and CRAN are at 100% too).
+// Every implemented file must pass every line.
 const CASES: &[Case] = &[
     case("PyPI", "pypi-versions.txt", Scheme::Pep440),
     case("PyPI", "pypi-versions-generated.txt", Scheme::Pep440),
@@ -209,10 +204,30 @@ struct Outcome {
     failures: Vec<String>,
 }
 
-fn check_line(scheme: Scheme, line: &str) -> Result<(), String> {
+/// Which comparison a line is checked with.
+#[derive(Clone, Copy)]
+enum Cmp {
+    /// [`Scheme::compare`]: the ecosystem's pairwise answer (`Version::cmp_exact`).
+    Exact,
+    /// `Version`'s `Ord`: the total order for sorting.
+    Total,
+}
+
+fn compare(scheme: Scheme, how: Cmp, a: &str, b: &str) -> Result<Ordering, String> {
+    match how {
+        Cmp::Exact => scheme.compare(a, b).map_err(|e| e.to_string()),
+        Cmp::Total => {
+            let a = scheme.parse(a).map_err(|e| e.to_string())?;
+            let b = scheme.parse(b).map_err(|e| e.to_string())?;
+            Ok(a.cmp(&b))
+        }
+    }
+}
+
+fn check_line(scheme: Scheme, how: Cmp, line: &str) -> Result<(), String> {
     let (a, want, b) = split(line)?;
-    let forward = scheme.compare(a, b).map_err(|e| e.to_string())?;
-    let backward = scheme.compare(b, a).map_err(|e| e.to_string())?;
+    let forward = compare(scheme, how, a, b)?;
+    let backward = compare(scheme, how, b, a)?;
     if forward == want && backward == want.reverse() {
         Ok(())
     } else {
@@ -222,7 +237,7 @@ fn check_line(scheme: Scheme, line: &str) -> Result<(), String> {
     }
 }
 
-fn run(scheme: Scheme, path: &Path) -> Outcome {
+fn run(scheme: Scheme, how: Cmp, path: &Path) -> Outcome {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read fixture {}: {e}", path.display()));
     let mut outcome = Outcome {
@@ -236,7 +251,7 @@ fn run(scheme: Scheme, path: &Path) -> Outcome {
             continue;
         }
         outcome.total += 1;
-        match check_line(scheme, line) {
+        match check_line(scheme, how, line) {
             Ok(()) => outcome.passed += 1,
             Err(why) => outcome.failures.push(why),
         }
@@ -264,7 +279,7 @@ fn osv_scanner_fixtures() {
             );
             continue;
         };
-        let outcome = run(scheme, &dir.join(case.file));
+        let outcome = run(scheme, Cmp::Exact, &dir.join(case.file));
         let _ = writeln!(
             table,
             "| {} | {} | {} | {} |",
@@ -276,45 +291,11 @@ fn osv_scanner_fixtures() {
                 println!("{}: {failure}", case.file);
             }
         }
-        let excuses: Vec<&Excuse> = EXCUSES.iter().filter(|e| e.file == case.file).collect();
-        let excused = |failure: &String| {
-            excuses
-                .iter()
-                .any(|e| failure.starts_with(&format!("{}:", e.line)))
-        };
-        if let Some(first) = outcome.failures.iter().find(|f| !excused(f)) {
+        if let Some(first) = outcome.failures.first() {
             problems.push(format!(
-                "{}: {} of {} lines pass; first unexpected failure: {first}",
+                "{}: {} of {} lines pass; first failure: {first}",
                 case.file, outcome.passed, outcome.total
             ));
-        }
-        for excuse in &excuses {
-            if !outcome
-                .failures
-                .iter()
-                .any(|f| f.starts_with(&format!("{}:", excuse.line)))
-            {
-                problems.push(format!(
-                    "{}: excused line {:?} is not a failure (or not in the file); drop the excuse",
-                    case.file, excuse.line
-                ));
-            }
-            for link in excuse.links {
-                if let Err(why) = check_line(scheme, link) {
-                    problems.push(format!(
-                        "{}: the proof for {:?} needs {link:?}, which fails: {why}",
-                        case.file, excuse.line
-                    ));
-                }
-            }
-            let mut all = excuse.links.to_vec();
-            all.push(excuse.line);
-            if !closes_cycle(&all) {
-                problems.push(format!(
-                    "{}: the links given for {:?} do not contradict it",
-                    case.file, excuse.line
-                ));
-            }
         }
     }
     println!("{table}");
@@ -325,7 +306,11 @@ fn osv_scanner_fixtures() {
             "<!-- Generated by `UPDATE_CONFORMANCE=1 cargo test -p safeguard-vulndb --test version_conformance`. -->\n\
              # Version ordering conformance\n\n\
              osv-scanner's semantic-version fixtures (commit in `SOURCE_COMMIT`); a line passes when both\n\
-             `compare(a, b)` and `compare(b, a)` give the stated order.\n\n{table}"
+             `Scheme::compare(a, b)` and `Scheme::compare(b, a)` give the stated order. `Scheme::compare`\n\
+             is the ecosystem's pairwise answer (`Version::cmp_exact`), which range checks should use; the total\n\
+             order `Ord`, used for sorting, departs from it on {departures} lines where Maven's and PHP's\n\
+             comparators contradict themselves (listed in `tests/version_conformance.rs`).\n\n{table}",
+            departures = ORD_DEPARTURES.len()
         );
         std::fs::write(&out, doc).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
     }
@@ -341,8 +326,66 @@ fn cycle_check_tells_contradictions_from_chains() {
     assert!(!closes_cycle(&["a = b", "b < c", "c > a"]));
 }
 
-/// Sorting the fixtures' versions gives an order in which every pair agrees with `cmp`: a
-/// non-transitive order would leave some pair the wrong way round (or make the sort panic).
+/// `Ord` fails exactly the lines of [`ORD_DEPARTURES`], each of which `cmp_exact` passes (the
+/// main test) and which, with links `cmp_exact` also passes, closes a cycle: no total order can
+/// pass it.
+#[test]
+fn ord_departs_only_on_contradicting_lines() {
+    let dir = PathBuf::from(FIXTURES);
+    for case in CASES {
+        let Some(scheme) = case.scheme else { continue };
+        let outcome = run(scheme, Cmp::Total, &dir.join(case.file));
+        let mut failed: Vec<&str> = outcome
+            .failures
+            .iter()
+            .map(|f| f.split(':').next().unwrap_or(f))
+            .collect();
+        let mut expected: Vec<&str> = ORD_DEPARTURES
+            .iter()
+            .filter(|(file, _, _)| *file == case.file)
+            .map(|(_, line, _)| *line)
+            .collect();
+        failed.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(failed, expected, "{}: lines where Ord fails", case.file);
+    }
+    for (file, line, links) in ORD_DEPARTURES {
+        let case = CASES.iter().find(|c| c.file == *file).expect("listed file");
+        let scheme = case.scheme.expect("implemented scheme");
+        assert_eq!(
+            check_line(scheme, Cmp::Exact, line),
+            Ok(()),
+            "{file}: {line}"
+        );
+        for link in *links {
+            assert_eq!(
+                check_line(scheme, Cmp::Exact, link),
+                Ok(()),
+                "{file}: {link}"
+            );
+            assert_eq!(
+                check_line(scheme, Cmp::Total, link),
+                Ok(()),
+                "{file}: {link}"
+            );
+        }
+        let mut all = links.to_vec();
+        all.push(line);
+        assert!(closes_cycle(&all), "{file}: {line} is not contradicted");
+    }
+}
+
+/// The next number of a fixed linear congruential sequence, below `n`.
+fn next_index(state: &mut u64, n: usize) -> usize {
+    *state = state
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1_442_695_040_888_963_407);
+    ((*state >> 33) % n as u64) as usize
+}
+
+/// `Ord` is a total order on every fixture version of each scheme: sorting gives an order in
+/// which every pair agrees with `cmp` (a non-transitive order would leave some pair the wrong way
+/// round, or make the sort panic), and sampled triples are transitive and pairs antisymmetric.
 #[test]
 fn order_is_total_on_fixture_versions() {
     let dir = PathBuf::from(FIXTURES);
@@ -350,16 +393,42 @@ fn order_is_total_on_fixture_versions() {
         let Some(scheme) = case.scheme else { continue };
         let text = std::fs::read_to_string(dir.join(case.file))
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", case.file));
-        let mut versions: Vec<_> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("//"))
-            .flat_map(|l| {
-                let fields: Vec<&str> = l.split_whitespace().collect();
-                [fields[0], fields[2]]
-            })
-            .map(|s| scheme.parse(s).expect("fixture versions parse"))
-            .collect();
+        let mut versions = Vec::new();
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') || line.starts_with("//") {
+                continue;
+            }
+            let (a, _, b) = split(line).unwrap_or_else(|e| panic!("{}: {e}", case.file));
+            for s in [a, b] {
+                versions.push(
+                    scheme
+                        .parse(s)
+                        .unwrap_or_else(|e| panic!("{}: {e}", case.file)),
+                );
+            }
+        }
+        assert!(versions.len() > 1, "{} has no versions", case.file);
+        let n = versions.len();
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        // Triples and pairs from the file's own order.
+        for _ in 0..30_000 {
+            let a = &versions[next_index(&mut state, n)];
+            let b = &versions[next_index(&mut state, n)];
+            let c = &versions[next_index(&mut state, n)];
+            assert_eq!(a.cmp(b), b.cmp(a).reverse(), "{}: {a} vs {b}", case.file);
+            for (x, y, z) in [
+                (a, b, c),
+                (a, c, b),
+                (b, a, c),
+                (b, c, a),
+                (c, a, b),
+                (c, b, a),
+            ] {
+                if x <= y && y <= z {
+                    assert!(x <= z, "{}: {x} <= {y} <= {z} but {x} > {z}", case.file);
+                }
+            }
+        }
         versions.sort();
         for pair in versions.windows(2) {
             assert!(
@@ -370,18 +439,10 @@ fn order_is_total_on_fixture_versions() {
                 pair[1]
             );
         }
-        // Pseudo-random pairs (a fixed linear congruential sequence).
-        let n = versions.len() as u64;
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        // Pairs of the sorted list.
         for _ in 0..50_000 {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            let i = ((state >> 33) % n) as usize;
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            let j = ((state >> 33) % n) as usize;
+            let i = next_index(&mut state, n);
+            let j = next_index(&mut state, n);
             let (lo, hi) = (i.min(j), i.max(j));
             assert!(
                 versions[lo] <= versions[hi],

@@ -29,6 +29,14 @@
 //! - qualifiers below the release sort below those above it whatever their prefixes, so
 //!   `1-alpha < 1.sp`.
 //!
+//! [`compare_exact`] is ComparableVersion's own pairwise answer, contradictions included: after
+//! the trimming above, a `-` token opens a list running to the end of the version, so in the
+//! same place a `-` token is below a `.number` and above a `.qualifier`; two `-` tokens (or two
+//! `.` tokens) compare by value, a number above a qualifier; a version that runs out compares
+//! as the first of the other's remaining tokens that differs from null (a number other than 0
+//! is above it, a qualifier by its rank against the release), so a `0` is skipped there. As in
+//! the specification and osv-scanner's fixtures, `1-ga-1` equals `1-1`.
+//!
 use std::cmp::Ordering;
 
 use super::{Span, cmp_digits, cmp_ignore_case};
@@ -234,6 +242,68 @@ pub(super) fn compare(a: &[u8], x: &Parsed, b: &[u8], y: &Parsed) -> Ordering {
                 (Some(p), Some(q)) => cmp_tok(a, p, b, q),
                 _ => Ordering::Equal,
             });
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    Ordering::Equal
+}
+
+/// ComparableVersion's pairwise comparison (not transitive; see the module docs).
+pub(super) fn compare_exact(a: &[u8], x: &Parsed, b: &[u8], y: &Parsed) -> Ordering {
+    let mut k = 0;
+    loop {
+        let (p, q) = match (x.toks.get(k), y.toks.get(k)) {
+            (None, None) => return Ordering::Equal,
+            (Some(_), None) => return rest_vs_null(x.toks.get(k..).unwrap_or(&[])),
+            (None, Some(_)) => return rest_vs_null(y.toks.get(k..).unwrap_or(&[])).reverse(),
+            (Some(p), Some(q)) => (p, q),
+        };
+        let o = match (p.hyphen, q.hyphen) {
+            (true, true) | (false, false) => cmp_item(a, p, b, q),
+            // A `-` token opens a list: below a number, above a qualifier.
+            (true, false) => list_vs_item(q),
+            (false, true) => list_vs_item(p).reverse(),
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+        k += 1;
+    }
+}
+
+fn list_vs_item(item: &Tok) -> Ordering {
+    match item.kind {
+        Kind::Num(_) => Ordering::Less,
+        Kind::Qual(..) => Ordering::Greater,
+    }
+}
+
+/// Two items (not lists) in the same place: numbers by value, a number above a qualifier,
+/// qualifiers by rank and then, for unknown ones, alphabetically ignoring case.
+fn cmp_item(a: &[u8], x: &Tok, b: &[u8], y: &Tok) -> Ordering {
+    match (x.kind, y.kind) {
+        (Kind::Num(p), Kind::Num(q)) => cmp_digits(p.of(a), q.of(b)),
+        (Kind::Num(_), Kind::Qual(..)) => Ordering::Greater,
+        (Kind::Qual(..), Kind::Num(_)) => Ordering::Less,
+        (Kind::Qual(r, p), Kind::Qual(t, q)) => r.cmp(&t).then_with(|| {
+            if r == OTHER {
+                cmp_ignore_case(p.of(a), q.of(b))
+            } else {
+                Ordering::Equal
+            }
+        }),
+    }
+}
+
+/// The remaining items of a version whose counterpart has run out, against null.
+fn rest_vs_null(rest: &[Tok]) -> Ordering {
+    for t in rest {
+        let o = match t.kind {
+            Kind::Num(n) if n.is_empty() => Ordering::Equal,
+            Kind::Num(_) => Ordering::Greater,
+            Kind::Qual(rank, _) => rank.cmp(&RELEASE),
+        };
         if o != Ordering::Equal {
             return o;
         }

@@ -6,6 +6,17 @@
 //! Maven `1.0` and `1`, SemVer `1.2.3+a` and `1.2.3+b`). [`Version::as_str`] keeps the text as
 //! given (leading and trailing whitespace removed) for display.
 //!
+//! # Two comparisons: `Ord` for sorting, [`Version::cmp_exact`] for range checks
+//!
+//! `Ord` is always a total order, so versions can be sorted (Rust's sort may panic on an order
+//! that is not). Two ecosystems' own comparators are not transitive in a few corners: Maven's
+//! ComparableVersion (`2.9.0.RC3 < 2.9.0 < 2.9.0-1 < 2.9.0.RC1`) and PHP's `version_compare`
+//! used by Composer (`#` equals every number, so `1.2.3.# = 1.2.3` and `1.2.3.# = 1.2.3.1`
+//! though `1.2.3 < 1.2.3.1`). There `Ord` departs from the ecosystem just enough to be total,
+//! while [`Version::cmp_exact`] (and [`Scheme::compare`]) gives exactly the ecosystem's answer
+//! for the pair. Range checks ("is this version at or above `introduced`, below `fixed`?") must
+//! use [`Version::cmp_exact`]; sorting must use `Ord`. For every other scheme the two agree.
+//!
 //! Versions of different schemes never mix in practice; when they are compared anyway they are
 //! ordered by scheme first, so `Ord` stays total.
 //!
@@ -103,7 +114,9 @@ pub struct VersionError {
     pub reason: String,
 }
 
-/// A parsed version. `Ord`, `PartialOrd`, `Eq` and `PartialEq` follow the scheme's order.
+/// A parsed version. `Ord`, `PartialOrd`, `Eq` and `PartialEq` follow the scheme's order, made
+/// total where the ecosystem's own comparator is not (Maven, Packagist): use `Ord` to sort, and
+/// [`Version::cmp_exact`] to check a version against a range.
 #[derive(Debug, Clone)]
 pub struct Version {
     raw: Box<str>,
@@ -212,7 +225,45 @@ impl Version {
         }
     }
 
-    /// The scheme's own order, ignoring the scheme and the `"0"` rule.
+    /// The ecosystem's own pairwise answer for this pair: what Maven's ComparableVersion says
+    /// for Maven, what PHP's `version_compare` says for Packagist (including `#`, equal to every
+    /// number), and `self.cmp(other)` for every other scheme. The OSV `"0"` rule (see the module
+    /// docs) and the scheme-first rule apply as in `Ord`.
+    ///
+    /// This is what range checks must use. It is not a total order for Maven and Packagist
+    /// (Maven has `2.9.0.RC3 < 2.9.0 < 2.9.0-1 < 2.9.0.RC1`), so never sort with it; `Ord` is
+    /// the total order for sorting and agrees with this everywhere the ecosystem is transitive.
+    pub fn cmp_exact(&self, other: &Version) -> Ordering {
+        self.cmp_with(other, true)
+    }
+
+    /// The scheme, then the `"0"` rule, then the scheme's order (pairwise when `exact`).
+    fn cmp_with(&self, other: &Version, exact: bool) -> Ordering {
+        self.scheme
+            .cmp(&other.scheme)
+            .then_with(|| other.floor.cmp(&self.floor))
+            .then_with(|| {
+                if self.floor && other.floor {
+                    Ordering::Equal
+                } else if exact {
+                    self.cmp_same_scheme_exact(other)
+                } else {
+                    self.cmp_same_scheme(other)
+                }
+            })
+    }
+
+    /// The ecosystem's pairwise comparison where it differs from the total order.
+    fn cmp_same_scheme_exact(&self, other: &Version) -> Ordering {
+        let (a, b) = (self.raw.as_bytes(), other.raw.as_bytes());
+        match (&self.repr, &other.repr) {
+            (Repr::Maven(x), Repr::Maven(y)) => maven::compare_exact(a, x, b, y),
+            (Repr::Packagist(x), Repr::Packagist(y)) => packagist::compare_exact(a, x, b, y),
+            _ => self.cmp_same_scheme(other),
+        }
+    }
+
+    /// The scheme's total order, ignoring the scheme and the `"0"` rule.
     fn cmp_same_scheme(&self, other: &Version) -> Ordering {
         let (a, b) = (self.raw.as_bytes(), other.raw.as_bytes());
         match (&self.repr, &other.repr) {
@@ -245,18 +296,12 @@ impl Repr {
     }
 }
 
+/// A total order, for sorting: the ecosystem's order, except in the few corners where Maven's and
+/// PHP's comparators contradict themselves (see [`Version::cmp_exact`], which range checks must
+/// use instead).
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.scheme
-            .cmp(&other.scheme)
-            .then_with(|| other.floor.cmp(&self.floor))
-            .then_with(|| {
-                if self.floor && other.floor {
-                    Ordering::Equal
-                } else {
-                    self.cmp_same_scheme(other)
-                }
-            })
+        self.cmp_with(other, false)
     }
 }
 
@@ -406,11 +451,13 @@ impl Scheme {
         })
     }
 
-    /// Parses both versions and compares them in this scheme's order.
+    /// Parses both versions and gives the ecosystem's pairwise answer,
+    /// [`Version::cmp_exact`] (not the total order `Ord`, which differs in a few Maven and
+    /// Packagist corners).
     pub fn compare(self, a: &str, b: &str) -> Result<Ordering, VersionError> {
         let a = self.parse(a)?;
         let b = self.parse(b)?;
-        Ok(a.cmp(&b))
+        Ok(a.cmp_exact(&b))
     }
 }
 

@@ -11,8 +11,13 @@
 //! When one version runs out, the other is greater if its next part is a number or ranks above
 //! a number (`1.0 < 1.0.0`, `1.0 < 1.0pl1`) and smaller otherwise (`1.0rc1 < 1.0`).
 //!
-//! One difference from `version_compare`, to keep the order total: PHP's `#` form, which it
-//! treats as equal to every number, is a separator here.
+//! `#` is PHP's special form that ranks with numbers: `version_compare` treats it as equal to
+//! every number, and a trailing `#` as equal to nothing (`1.2.3.# = 1.2.3 = 1.2.3.0`, but
+//! `1.2.3 < 1.2.3.1 = 1.2.3.#`). That is not transitive, so:
+//!
+//! - [`compare`] (the total order behind `Ord`) treats `#` as a separator;
+//! - [`compare_exact`] (PHP's pairwise answer) treats each run of `#` as a part equal to any
+//!   number, which is skipped when compared with the end of the other version.
 
 use std::cmp::Ordering;
 
@@ -26,6 +31,8 @@ enum Part {
     Num(Span),
     /// A word, by its rank only.
     Word(i8),
+    /// A run of `#`: equal to any number in [`compare_exact`], a separator in [`compare`].
+    Hash,
 }
 
 #[derive(Debug, Clone)]
@@ -75,14 +82,21 @@ pub(super) fn parse(s: &[u8]) -> Result<(Parsed, bool), String> {
                 i += 1;
             }
             parts.push(Part::Word(word_rank(s.get(start..i).unwrap_or(&[]))));
+        } else if c == b'#' {
+            while s.get(i) == Some(&b'#') {
+                i += 1;
+            }
+            parts.push(Part::Hash);
         } else {
             i += 1;
         }
     }
-    if parts.is_empty() {
-        return Err("a Composer version needs at least one letter or digit".into());
-    }
-    let floor = matches!(parts.as_slice(), [Part::Num(n)] if n.is_empty());
+    let mut solid = parts.iter().filter(|p| !matches!(p, Part::Hash));
+    let floor = match (solid.next(), solid.next()) {
+        (None, _) => return Err("a Composer version needs at least one letter or digit".into()),
+        (Some(Part::Num(n)), None) => n.is_empty(),
+        _ => false,
+    };
     Ok((
         Parsed {
             parts: parts.into_boxed_slice(),
@@ -93,26 +107,55 @@ pub(super) fn parse(s: &[u8]) -> Result<(Parsed, bool), String> {
 
 fn rank(p: &Part) -> i8 {
     match p {
-        Part::Num(_) => NUMBER,
+        Part::Num(_) | Part::Hash => NUMBER,
         Part::Word(r) => *r,
     }
 }
 
+/// The total order behind `Ord`: `#` is a separator.
 pub(super) fn compare(a: &[u8], x: &Parsed, b: &[u8], y: &Parsed) -> Ordering {
-    for k in 0..x.parts.len().max(y.parts.len()) {
-        let o = match (x.parts.get(k), y.parts.get(k)) {
+    let solid = |p: &&Part| !matches!(p, Part::Hash);
+    let mut xs = x.parts.iter().filter(solid);
+    let mut ys = y.parts.iter().filter(solid);
+    loop {
+        let o = match (xs.next(), ys.next()) {
             (Some(Part::Num(m)), Some(Part::Num(n))) => cmp_digits(m.of(a), n.of(b)),
             (Some(p), Some(q)) => rank(p).cmp(&rank(q)),
             // The end ranks just below a number.
             (Some(p), None) => cmp_end(p),
             (None, Some(q)) => cmp_end(q).reverse(),
-            (None, None) => Ordering::Equal,
+            (None, None) => return Ordering::Equal,
         };
         if o != Ordering::Equal {
             return o;
         }
     }
-    Ordering::Equal
+}
+
+/// PHP `version_compare`'s pairwise answer: `#` equals any number (not transitive).
+pub(super) fn compare_exact(a: &[u8], x: &Parsed, b: &[u8], y: &Parsed) -> Ordering {
+    let mut k = 0;
+    loop {
+        let o = match (x.parts.get(k), y.parts.get(k)) {
+            (Some(Part::Num(m)), Some(Part::Num(n))) => cmp_digits(m.of(a), n.of(b)),
+            (Some(p), Some(q)) => rank(p).cmp(&rank(q)),
+            (Some(_), None) => return cmp_rest(x.parts.get(k..).unwrap_or(&[])),
+            (None, Some(_)) => return cmp_rest(y.parts.get(k..).unwrap_or(&[])).reverse(),
+            (None, None) => return Ordering::Equal,
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+        k += 1;
+    }
+}
+
+/// The rest of a version against the end of the other: `#` parts compare equal to the end and
+/// are skipped; then as [`cmp_end`].
+fn cmp_rest(rest: &[Part]) -> Ordering {
+    rest.iter()
+        .find(|p| !matches!(p, Part::Hash))
+        .map_or(Ordering::Equal, cmp_end)
 }
 
 fn cmp_end(p: &Part) -> Ordering {

@@ -409,6 +409,127 @@ fn maven_order_is_total_where_comparable_version_is_not() {
     );
 }
 
+fn exact(scheme: Scheme, a: &str, b: &str) -> Ordering {
+    v(scheme, a).cmp_exact(&v(scheme, b))
+}
+
+/// Asserts `cmp_exact` gives `want` for `a` vs `b` and the reverse for `b` vs `a`, and that
+/// `Scheme::compare` agrees.
+fn exact_is(scheme: Scheme, a: &str, want: Ordering, b: &str) {
+    assert_eq!(exact(scheme, a, b), want, "{scheme}: {a} vs {b}");
+    assert_eq!(exact(scheme, b, a), want.reverse(), "{scheme}: {b} vs {a}");
+    assert_eq!(
+        scheme.compare(a, b).unwrap(),
+        want,
+        "{scheme}: compare({a}, {b})"
+    );
+}
+
+#[test]
+fn maven_cmp_exact_follows_comparable_version_where_ord_cannot() {
+    let m = Scheme::Maven;
+    // The three fixture lines `Ord` departs from, with the chains that contradict them.
+    exact_is(m, "2.9.0-1", Less, "2.9.0.RC1");
+    assert_eq!(v(m, "2.9.0-1").cmp(&v(m, "2.9.0.RC1")), Greater);
+    exact_is(m, "2.9.0.RC1", Less, "2.9.0.RC3");
+    exact_is(m, "2.9.0.RC3", Less, "2.9.0");
+    exact_is(m, "2.9.0", Less, "2.9.0-1");
+
+    exact_is(m, "1.0.0-gradle-rework-beta3", Less, "1.0.0.RC7-3");
+    assert_eq!(
+        v(m, "1.0.0-gradle-rework-beta3").cmp(&v(m, "1.0.0.RC7-3")),
+        Greater
+    );
+    exact_is(m, "1.0.0.RC7-3", Less, "1.0.0");
+    exact_is(m, "1.0.0", Less, "1.0.0-gradle-rework-beta3");
+
+    exact_is(m, "1.1.0-01-glassfish", Less, "1.1.0.Beta1");
+    assert_eq!(
+        v(m, "1.1.0-01-glassfish").cmp(&v(m, "1.1.0.Beta1")),
+        Greater
+    );
+    exact_is(m, "1.1.0.Beta1", Less, "1.1.0.Final");
+    exact_is(m, "1.1.0.Final", Equal, "1.1.0");
+    exact_is(m, "1.1.0", Less, "1.1.0-01-glassfish");
+
+    // The other cycle: `.qualifier` < `-qualifier` whatever the ranks.
+    exact_is(m, "1.sp", Less, "1-alpha");
+    exact_is(m, "1-alpha", Less, "1");
+    exact_is(m, "1", Less, "1.sp");
+    assert_eq!(v(m, "1.sp").cmp(&v(m, "1-alpha")), Greater);
+
+    // Where ComparableVersion is transitive the two agree.
+    for (a, b) in [
+        ("1.0-alpha-1", "1.0-beta-1"),
+        ("1.0-SNAPSHOT", "1.0"),
+        ("1.0", "1.0-sp-1"),
+        ("1.0-abc", "1.0-1"),
+        ("1.0-1", "1.0.1"),
+        ("1-ga-1", "1-1"),
+        ("1.0.0-foo.0.0", "1-foo"),
+        ("5.0.0.M1", "5.0.0.RC1"),
+        ("0", "0-alpha"),
+    ] {
+        assert_eq!(exact(m, a, b), v(m, a).cmp(&v(m, b)), "{a} vs {b}");
+    }
+    exact_is(m, "1-ga-1", Equal, "1-1");
+    // The OSV "0" rule applies to cmp_exact too.
+    exact_is(m, "0", Less, "0-alpha");
+}
+
+#[test]
+fn packagist_cmp_exact_treats_hash_as_any_number() {
+    let p = Scheme::Packagist;
+    // The fixture line `Ord` departs from, and the two that contradict it.
+    exact_is(p, "1.2.3.#", Equal, "1.2.3.1");
+    exact_is(p, "1.2.3.#", Equal, "1.2.3");
+    exact_is(p, "1.2.3", Less, "1.2.3.1");
+    assert_eq!(v(p, "1.2.3.#").cmp(&v(p, "1.2.3.1")), Less);
+    assert_eq!(v(p, "1.2.3.#"), v(p, "1.2.3"));
+    // `#` against words ranks as a number; against the end it is skipped.
+    exact_is(p, "1.2.3.#", Equal, "1.2.3.999");
+    exact_is(p, "1.2.3.#", Greater, "1.2.3.RC1");
+    exact_is(p, "1.2.3.#", Less, "1.2.3.pl1");
+    exact_is(p, "1.2.3.#.1", Greater, "1.2.3");
+    exact_is(p, "1.2.3.#.p3", Greater, "1.2.3");
+    exact_is(p, "1.2.3.#.beta", Less, "1.2.3");
+    // Without `#` the two agree.
+    for (a, b) in [
+        ("1.0-dev", "1.0a1"),
+        ("1.0RC1", "1.0"),
+        ("1.0", "1.0.0"),
+        ("1.0", "1.0pl1"),
+    ] {
+        assert_eq!(exact(p, a, b), v(p, a).cmp(&v(p, b)), "{a} vs {b}");
+    }
+    // A version of only `#` is still rejected.
+    assert!(reason(p, "#").contains("letter or digit"));
+}
+
+#[test]
+fn cmp_exact_is_ord_for_other_schemes() {
+    let cases = [
+        (Scheme::SemVer, "1.0.0-alpha", "1.0.0"),
+        (Scheme::Go, "v1.2.3", "v1.2.4-0.20200101000000-abcdefabcdef"),
+        (Scheme::Pep440, "1.0.dev1", "1.0a1"),
+        (Scheme::NuGet, "1.0.0.1", "1.0.0-beta"),
+        (Scheme::RubyGems, "1.0.a", "1.0"),
+        (Scheme::Debian, "1:1.0-1", "2.0-1"),
+        (Scheme::Alpine, "1.0_rc1", "1.0"),
+        (Scheme::Cran, "1.0-1", "1.0.2"),
+    ];
+    for (scheme, a, b) in cases {
+        let (x, y) = (v(scheme, a), v(scheme, b));
+        assert_ne!(x.cmp(&y), Equal, "{scheme}: {a} vs {b}");
+        assert_eq!(x.cmp_exact(&y), x.cmp(&y), "{scheme}: {a} vs {b}");
+        assert_eq!(y.cmp_exact(&x), y.cmp(&x), "{scheme}: {b} vs {a}");
+    }
+    // Across schemes, the scheme decides, as in Ord.
+    let (x, y) = (v(Scheme::Maven, "2"), v(Scheme::Packagist, "1"));
+    assert_eq!(x.cmp_exact(&y), Less);
+    assert_eq!(x.cmp(&y), Less);
+}
+
 #[test]
 fn rubygems_order() {
     ascending(
@@ -616,5 +737,16 @@ fn every_scheme_is_a_total_order_on_awkward_input() {
             .collect();
         assert!(ok.len() >= 3, "{scheme}: too few inputs parse to test");
         total_order(scheme, &ok);
+        // cmp_exact need not be transitive, but it is antisymmetric and reflexive.
+        for a in &ok {
+            assert_eq!(exact(scheme, a, a), Equal, "{scheme}: {a} vs itself");
+            for b in &ok {
+                assert_eq!(
+                    exact(scheme, a, b),
+                    exact(scheme, b, a).reverse(),
+                    "{scheme}: {a} vs {b}"
+                );
+            }
+        }
     }
 }
