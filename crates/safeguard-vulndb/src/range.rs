@@ -127,20 +127,28 @@ fn parsed_events(scheme: Scheme, events: &[(EventKind, &str)]) -> Vec<(Version, 
 
 fn affected_in(scheme: Scheme, events: &[(EventKind, &str)], v: &Version) -> bool {
     let events = parsed_events(scheme, events);
-    let limits: Vec<&Version> = events
-        .iter()
-        .filter(|e| e.1 == EventKind::Limit)
-        .map(|e| &e.0)
-        .collect();
-    if !limits.is_empty() && !limits.iter().any(|l| v < *l) {
+    // Events are sorted with the total order; each comparison with the version uses the
+    // ecosystem's own pairwise answer (`cmp_exact`), which differs only in Maven's and
+    // Composer's non-transitive corners.
+    use std::cmp::Ordering::{Greater, Less};
+    let mut limited = false;
+    let mut below_a_limit = false;
+    for (ev, kind, _) in &events {
+        if *kind == EventKind::Limit {
+            limited = true;
+            below_a_limit |= v.cmp_exact(ev) == Less;
+        }
+    }
+    if limited && !below_a_limit {
         return false;
     }
     let mut affected = false;
     for (ev, kind, zero) in &events {
+        let ord = v.cmp_exact(ev);
         match kind {
-            EventKind::Introduced if *zero || v >= ev => affected = true,
-            EventKind::Fixed if v >= ev => affected = false,
-            EventKind::LastAffected if v > ev => affected = false,
+            EventKind::Introduced if *zero || ord != Less => affected = true,
+            EventKind::Fixed if ord != Less => affected = false,
+            EventKind::LastAffected if ord == Greater => affected = false,
             _ => {}
         }
     }
@@ -174,7 +182,7 @@ pub fn smallest_upgrade<'a>(entries: &[AffectedView<'a>], current: &str) -> Opti
             e.ranges.iter().any(|r| {
                 scheme_for(r.kind, e.ecosystem).is_some_and(|s| {
                     match (s.parse(candidate), s.parse(current)) {
-                        (Ok(c), Ok(cur)) => c > cur,
+                        (Ok(c), Ok(cur)) => c.cmp_exact(&cur) == std::cmp::Ordering::Greater,
                         _ => false,
                     }
                 })
@@ -189,4 +197,134 @@ pub fn smallest_upgrade<'a>(entries: &[AffectedView<'a>], current: &str) -> Opti
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use EventKind::*;
+
+    fn entry<'a>(
+        eco: &'a str,
+        kind: RangeType,
+        events: &[(EventKind, &'a str)],
+        versions: &[&'a str],
+    ) -> AffectedView<'a> {
+        AffectedView::new(
+            eco,
+            "p",
+            vec![RangeView {
+                kind,
+                events: events.to_vec(),
+            }],
+            versions.to_vec(),
+        )
+    }
+
+    #[test]
+    fn introduced_fixed_pairs_in_any_order() {
+        // Given out of order: the events are sorted before they are walked.
+        let e = entry(
+            "PyPI",
+            RangeType::Ecosystem,
+            &[
+                (Introduced, "2.0"),
+                (Fixed, "2.5"),
+                (Introduced, "0"),
+                (Fixed, "1.5"),
+            ],
+            &[],
+        );
+        for (v, want) in [
+            ("0.1", true),
+            ("1.5", false),
+            ("1.7", false),
+            ("2.0", true),
+            ("2.4.9", true),
+            ("2.5", false),
+            ("3", false),
+        ] {
+            assert_eq!(evaluate(&e, v, None) == Verdict::Affected, want, "{v}");
+        }
+    }
+
+    #[test]
+    fn last_affected_and_limit() {
+        let e = entry(
+            "npm",
+            RangeType::Semver,
+            &[(Introduced, "1.0.0"), (LastAffected, "1.2.0")],
+            &[],
+        );
+        assert_eq!(evaluate(&e, "1.2.0", None), Verdict::Affected);
+        assert_eq!(evaluate(&e, "1.2.1", None), Verdict::NotAffected);
+        let e = entry(
+            "crates.io",
+            RangeType::Semver,
+            &[(Introduced, "0"), (Limit, "2.0.0")],
+            &[],
+        );
+        assert_eq!(evaluate(&e, "1.9.9", None), Verdict::Affected);
+        assert_eq!(evaluate(&e, "2.0.0", None), Verdict::NotAffected);
+    }
+
+    #[test]
+    fn versions_list_go_and_unknown() {
+        let e = entry(
+            "PyPI",
+            RangeType::Ecosystem,
+            &[(Introduced, "1.0"), (Fixed, "1.1")],
+            &["0.9"],
+        );
+        assert_eq!(
+            evaluate(&e, "0.9", None),
+            Verdict::Affected,
+            "listed versions are affected"
+        );
+        // Go: SEMVER ranges without the v prefix match v-prefixed module versions.
+        let e = entry(
+            "Go",
+            RangeType::Semver,
+            &[(Introduced, "0"), (Fixed, "1.2.4")],
+            &[],
+        );
+        assert_eq!(evaluate(&e, "v1.2.3", None), Verdict::Affected);
+        assert_eq!(
+            evaluate(&e, "v1.2.4-0.20210101000000-abcdef123456", None),
+            Verdict::Affected,
+            "a pseudo-version before 1.2.4"
+        );
+        assert_eq!(evaluate(&e, "v1.2.4", None), Verdict::NotAffected);
+        let e = entry("Nope", RangeType::Ecosystem, &[(Introduced, "0")], &[]);
+        assert!(matches!(evaluate(&e, "1", None), Verdict::Unknown(r) if r.contains("Nope")));
+    }
+
+    #[test]
+    fn git_ranges_need_a_commit() {
+        let c = "0123456789abcdef0123456789abcdef01234567";
+        let e = entry("GIT", RangeType::Git, &[(Introduced, c)], &[]);
+        assert_eq!(evaluate(&e, "1.0", None), Verdict::NotAffected);
+        assert_eq!(evaluate(&e, "1.0", Some(c)), Verdict::Affected);
+    }
+
+    #[test]
+    fn smallest_upgrade_skips_a_fix_that_another_range_still_affects() {
+        let a = entry(
+            "PyPI",
+            RangeType::Ecosystem,
+            &[(Introduced, "0"), (Fixed, "1.1")],
+            &[],
+        );
+        let b = entry(
+            "PyPI",
+            RangeType::Ecosystem,
+            &[(Introduced, "1.1"), (Fixed, "1.3")],
+            &[],
+        );
+        assert_eq!(fixed_versions(&[a.clone(), b.clone()]), vec!["1.1", "1.3"]);
+        assert_eq!(smallest_upgrade(&[a.clone(), b], "1.0"), Some("1.3"));
+        assert_eq!(smallest_upgrade(&[a], "1.0"), Some("1.1"));
+        let none = entry("PyPI", RangeType::Ecosystem, &[(Introduced, "0")], &[]);
+        assert_eq!(smallest_upgrade(&[none], "1.0"), None);
+    }
 }

@@ -988,6 +988,22 @@ pub struct RangeView<'a> {
 }
 
 impl<'a> AffectedView<'a> {
+    /// An entry built in memory (for tests and callers that evaluate ranges directly).
+    pub fn new(
+        ecosystem: &'a str,
+        name: &'a str,
+        ranges: Vec<RangeView<'a>>,
+        versions: Vec<&'a str>,
+    ) -> Self {
+        AffectedView {
+            ecosystem,
+            name,
+            ranges,
+            versions,
+            end: 0,
+        }
+    }
+
     fn decode(b: &'a [u8], mut pos: usize) -> Option<AffectedView<'a>> {
         let str_at = |pos: &mut usize| -> Option<&'a str> {
             let len = le_u16(b, *pos)? as usize;
