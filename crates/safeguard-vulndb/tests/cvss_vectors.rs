@@ -15,6 +15,8 @@
 //! Every mismatch fails the test. Set `UPDATE_CONFORMANCE=1` to write the summary table to
 //! `docs/cvss-conformance.generated.md`.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -258,13 +260,13 @@ fn conformance_with_published_vectors() {
     );
     println!("{table}");
 
-    if std::env::var("UPDATE_CONFORMANCE").as_deref() == Ok("1") {
-        let out = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../docs/cvss-conformance.generated.md"
-        );
-        std::fs::write(out, &table).unwrap_or_else(|e| panic!("{out}: {e}"));
-    }
+    common::check_doc_section(
+        "cvss",
+        &format!(
+            "## CVSS scores\n\n{}",
+            table.trim_start_matches("# CVSS conformance\n\n")
+        ),
+    );
 
     // The data set is what we think it is: a silent empty read must not pass.
     assert!(total.total > 7000, "only {} vectors read", total.total);
