@@ -273,7 +273,29 @@ fn read_ndjson_buffered(
 }
 
 fn read_zip(origin: &str, file: File, visit: &mut dyn FnMut(Item<'_>)) -> Vec<SourceError> {
-    let mut archive = match zip::ZipArchive::new(BufReader::new(file)) {
+    // Reading through a map: the reader seeks to every entry, and a buffered file reader would
+    // throw its buffer away (and read again) at each seek.
+    // SAFETY: read-only map of a file we only read; see `read_ndjson`.
+    match unsafe { memmap2::Mmap::map(&file) } {
+        Ok(map) => {
+            let release = || {
+                // SAFETY: private read-only map; dropped pages are re-read from the file if
+                // touched again, and no slice of the map outlives the entry being read.
+                let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+            };
+            read_zip_from(origin, std::io::Cursor::new(&map[..]), visit, &release)
+        }
+        Err(_) => read_zip_from(origin, BufReader::new(file), visit, &|| {}),
+    }
+}
+
+fn read_zip_from<R: Read + std::io::Seek>(
+    origin: &str,
+    reader: R,
+    visit: &mut dyn FnMut(Item<'_>),
+    release: &dyn Fn(),
+) -> Vec<SourceError> {
+    let mut archive = match zip::ZipArchive::new(reader) {
         Ok(a) => a,
         Err(e) => {
             return vec![SourceError {
@@ -284,9 +306,16 @@ fn read_zip(origin: &str, file: File, visit: &mut dyn FnMut(Item<'_>)) -> Vec<So
     };
     let mut errors = Vec::new();
     let mut buf = Vec::new();
+    let mut raw = Vec::new();
+    let mut inflater = flate2::Decompress::new(false);
     let mut label = String::new();
     for i in 0..archive.len() {
-        let mut entry = match archive.by_index(i) {
+        // Give back the pages of the entries read so far, so a big export does not stay resident.
+        if i % 16_384 == 16_383 {
+            release();
+        }
+        // Raw access: the name, sizes and CRC without setting up a decompressor.
+        let entry = match archive.by_index_raw(i) {
             Ok(e) => e,
             Err(e) => {
                 errors.push(SourceError {
@@ -299,31 +328,39 @@ fn read_zip(origin: &str, file: File, visit: &mut dyn FnMut(Item<'_>)) -> Vec<So
         if entry.is_dir() {
             continue;
         }
-        let name = entry.name().to_owned();
-        let encoding = match kind_of(Path::new(&name)) {
+        let encoding = match kind_of(Path::new(entry.name())) {
             Some(Kind::Single(enc)) => enc,
             _ => continue,
         };
         label.clear();
         label.push_str(origin);
         label.push('!');
-        label.push_str(&name);
-        if entry.size() > MAX_RECORD_SIZE {
+        label.push_str(entry.name());
+        let (method, crc, size) = (entry.compression(), entry.crc32(), entry.size());
+        drop(entry);
+        if size > MAX_RECORD_SIZE {
             errors.push(SourceError {
                 origin: label.clone(),
                 message: format!(
-                    "entry of {} bytes is larger than {} MB; skipped",
-                    entry.size(),
+                    "entry of {size} bytes is larger than {} MB; skipped",
                     MAX_RECORD_SIZE >> 20
                 ),
             });
             continue;
         }
-        buf.clear();
-        if let Err(e) = (&mut entry).take(MAX_RECORD_SIZE + 1).read_to_end(&mut buf) {
+        if let Err(message) = read_entry(
+            &mut archive,
+            i,
+            method,
+            crc,
+            size,
+            &mut inflater,
+            &mut raw,
+            &mut buf,
+        ) {
             errors.push(SourceError {
                 origin: label.clone(),
-                message: format!("cannot decompress: {e}"),
+                message,
             });
             continue;
         }
@@ -334,6 +371,76 @@ fn read_zip(origin: &str, file: File, visit: &mut dyn FnMut(Item<'_>)) -> Vec<So
         });
     }
     errors
+}
+
+/// Reads entry `i` into `out`: stored entries as they are, deflated ones through one reused
+/// decompressor (a fresh one per entry costs more than the inflating itself on an export of
+/// 300k small records). The CRC-32 is checked.
+#[allow(clippy::too_many_arguments)]
+fn read_entry<R: Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    i: usize,
+    method: zip::CompressionMethod,
+    crc: u32,
+    size: u64,
+    inflater: &mut flate2::Decompress,
+    raw: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    raw.clear();
+    out.clear();
+    let mut entry = archive
+        .by_index_raw(i)
+        .map_err(|e| format!("unreadable entry: {e}"))?;
+    (&mut entry)
+        .take(MAX_RECORD_SIZE + 1)
+        .read_to_end(raw)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    drop(entry);
+    match method {
+        zip::CompressionMethod::Stored => out.extend_from_slice(raw),
+        zip::CompressionMethod::Deflated => {
+            out.reserve(usize::try_from(size.min(MAX_RECORD_SIZE)).unwrap_or(0));
+            inflater.reset(false);
+            loop {
+                let consumed = inflater.total_in() as usize;
+                if out.len() == out.capacity() {
+                    out.reserve(out.capacity().max(4096));
+                }
+                if out.len() as u64 > MAX_RECORD_SIZE {
+                    return Err(format!(
+                        "inflates to more than {} MB; skipped",
+                        MAX_RECORD_SIZE >> 20
+                    ));
+                }
+                let status = inflater
+                    .decompress_vec(
+                        raw.get(consumed..).unwrap_or_default(),
+                        out,
+                        flate2::FlushDecompress::Finish,
+                    )
+                    .map_err(|e| format!("cannot decompress: {e}"))?;
+                match status {
+                    flate2::Status::StreamEnd => break,
+                    _ if inflater.total_in() as usize == consumed && out.len() < out.capacity() => {
+                        return Err(
+                            "cannot decompress: the compressed data ends early (truncated?)".into(),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+        other => {
+            return Err(format!(
+                "compression method {other} is not supported (use deflate or none)"
+            ));
+        }
+    }
+    if crc32fast::hash(out) != crc {
+        return Err("CRC-32 mismatch: the entry is damaged".into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -374,6 +481,51 @@ mod tests {
             errors[0]
         );
         assert!(errors[0].origin.ends_with("all.zip"));
+    }
+
+    #[test]
+    fn a_damaged_entry_is_reported_and_the_next_one_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("all.zip");
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let body_a = "{\"id\":\"A\",\"text\":\"".to_string() + &"aaaa bbbb ".repeat(200) + "\"}";
+        w.start_file("A.json", deflated).unwrap();
+        w.write_all(body_a.as_bytes()).unwrap();
+        w.start_file(
+            "B.json",
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored),
+        )
+        .unwrap();
+        w.write_all(b"{\"id\":\"B\"}").unwrap();
+        let mut bytes = w.finish().unwrap().into_inner();
+        // Both read back intact first.
+        std::fs::write(&p, &bytes).unwrap();
+        let mut seen = Vec::new();
+        assert!(read_file(&p, &mut |item| seen.push(item.bytes.to_vec())).is_empty());
+        assert_eq!(
+            seen,
+            vec![body_a.as_bytes().to_vec(), b"{\"id\":\"B\"}".to_vec()]
+        );
+        // Damage A's compressed data (just after its 30-byte local header and name).
+        bytes[30 + 6 + 5] ^= 0x55;
+        std::fs::write(&p, &bytes).unwrap();
+        let mut seen = Vec::new();
+        let errors = read_file(&p, &mut |item| seen.push(item.bytes.to_vec()));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].origin.ends_with("all.zip!A.json"),
+            "{}",
+            errors[0]
+        );
+        assert!(
+            errors[0].message.contains("decompress") || errors[0].message.contains("CRC"),
+            "{}",
+            errors[0]
+        );
+        assert_eq!(seen, vec![b"{\"id\":\"B\"}".to_vec()]);
     }
 
     #[test]
