@@ -27,6 +27,15 @@ if [ -d "$shared/osv-scalibr-extractors" ]; then
       cp -n "$f" "corpus/sbom_read/$(printf '%s' "$f" | sha1sum | cut -c1-16)"
     done
 fi
+if [ -d "$shared/rustsec-advisory-db-osv" ]; then
+  mkdir -p corpus/osv_record corpus/vex_read corpus/cvss_parse corpus/version_parse
+  find "$shared/rustsec-advisory-db-osv" "$shared/osv-schema/tools/osv-linter/testdata" -name '*.json' -size -16k |
+    head -300 | while read -r f; do cp -n "$f" "corpus/osv_record/$(printf '%s' "$f" | sha1sum | cut -c1-16)"; done
+  find "$shared/openvex-spec" "$shared/openvex-go-vex" -name '*.json' -size -32k 2>/dev/null |
+    head -100 | while read -r f; do cp -n "$f" "corpus/vex_read/$(printf '%s' "$f" | sha1sum | cut -c1-16)"; done
+  cat "$shared"/cvss-vectors/tests/vectors_* | cut -d' ' -f1 | sort -u | head -300 |
+    while read -r v; do printf '%s' "$v" >"corpus/cvss_parse/$(printf '%s' "$v" | sha1sum | cut -c1-16)"; done
+fi
 for target in $(cargo fuzz list); do
   echo "== fuzz $target (${seconds}s)"
   log="target/fuzz-$target.log"
