@@ -754,7 +754,12 @@ pub fn ecosystem_registered(ecosystem: &str) -> bool {
         Some((b, s)) => (b, Some(s)),
         None => (ecosystem, None),
     };
-    ECOSYSTEMS.contains(&base) && suffix.is_none_or(|s| !s.is_empty())
+    // A `match` on the common ones first; the full list for the rest.
+    let known = matches!(
+        base,
+        "npm" | "PyPI" | "Go" | "crates.io" | "Maven" | "NuGet" | "RubyGems" | "Packagist"
+    ) || ECOSYSTEMS.contains(&base);
+    known && suffix.is_none_or(|s| !s.is_empty())
 }
 
 const REFERENCE_TYPES: &[&str] = &[

@@ -24,7 +24,6 @@
 //! (0 GIT, 1 SEMVER, 2 ECOSYSTEM) and `u16` event count, per event `u8` kind and version (str),
 //! then `u32` version count and the versions (str). A str is `u16` length + UTF-8 bytes.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -230,7 +229,14 @@ impl std::hash::Hasher for FastHasher {
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
+fn fast_hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = FastHasher(0x9e37_79b9_7f4a_7c15);
+    h.write(bytes);
+    // Fold the high bits in: hashbrown takes its control bits from the top.
+    let v = h.finish();
+    v ^ (v >> 29)
+}
 
 struct MetaRow {
     frame_offset: u64,
@@ -277,11 +283,15 @@ pub struct Builder {
     meta: Vec<MetaRow>,
     aff: Vec<u8>,
     strings: Vec<u8>,
-    /// Lookup key (`ecosystem\0name`) -> key number.
-    keys: FastMap<Box<[u8]>, u32>,
+    /// Lookup keys (`ecosystem\0name`), numbered by position in `key_spans`; the bytes live in
+    /// `key_arena`. The tables hold numbers only: no allocation per record.
+    keys: hashbrown::HashTable<u32>,
+    key_arena: Vec<u8>,
+    key_spans: Vec<(u32, u32)>,
     /// (key number, record, AFF offset), in insertion order.
     entries: Vec<(u32, u32, u32)>,
-    by_id: FastMap<Box<str>, u32>,
+    /// Record ids -> index in `meta` (the id bytes are in `strings`).
+    by_id: hashbrown::HashTable<u32>,
     /// Ecosystem names seen, numbered; records carry a bit mask of them.
     ecosystems: Vec<String>,
     key_buf: Vec<u8>,
@@ -327,9 +337,11 @@ impl Builder {
             meta: Vec::new(),
             aff: Vec::new(),
             strings: Vec::new(),
-            keys: FastMap::default(),
+            keys: hashbrown::HashTable::new(),
+            key_arena: Vec::new(),
+            key_spans: Vec::new(),
             entries: Vec::new(),
-            by_id: FastMap::default(),
+            by_id: hashbrown::HashTable::new(),
             ecosystems: Vec::new(),
             key_buf: Vec::new(),
         })
@@ -337,7 +349,10 @@ impl Builder {
 
     /// The `modified` of the version of `id` added so far.
     pub fn modified_of(&self, id: &str) -> Option<i64> {
-        self.by_id.get(id).map(|&i| self.meta[i as usize].modified)
+        let h = fast_hash(id.as_bytes());
+        self.by_id
+            .find(h, |&i| self.id_of(i) == id.as_bytes())
+            .map(|&i| self.meta[i as usize].modified)
     }
 
     /// Adds a validated record with its JSON bytes.
@@ -371,18 +386,30 @@ impl Builder {
     ) -> Result<Added, StoreError> {
         let mut result = Added::New;
         let index = self.meta.len() as u32;
-        match self.by_id.get_mut(id) {
+        let h = fast_hash(id.as_bytes());
+        let (meta, strings) = (&self.meta, &self.strings);
+        let same = |&i: &u32| {
+            let m = &meta[i as usize];
+            strings.get(m.id_offset as usize..(m.id_offset + m.id_len) as usize)
+                == Some(id.as_bytes())
+        };
+        match self.by_id.find_mut(h, same) {
             Some(prev) => {
-                if self.meta[*prev as usize].modified >= modified {
+                let p = *prev as usize;
+                if self.meta[p].modified >= modified {
                     self.aff.truncate(aff_start);
                     return Ok(Added::NotNewer);
                 }
-                self.meta[*prev as usize].dead = true;
+                self.meta[p].dead = true;
                 *prev = index;
                 result = Added::Updated;
             }
             None => {
-                self.by_id.insert(id.into(), index);
+                let (meta, strings) = (&self.meta, &self.strings);
+                self.by_id.insert_unique(h, index, |&i| {
+                    let m = &meta[i as usize];
+                    fast_hash(&strings[m.id_offset as usize..(m.id_offset + m.id_len) as usize])
+                });
             }
         }
         let json_len = u32::try_from(json.len()).map_err(|_| StoreError::TooLong {
@@ -420,11 +447,23 @@ impl Builder {
             self.key_buf.extend_from_slice(eco.as_bytes());
             self.key_buf.push(0);
             self.key_buf.extend_from_slice(name.as_bytes());
-            let next = self.keys.len() as u32;
-            let key = match self.keys.get(self.key_buf.as_slice()) {
+            let kh = fast_hash(&self.key_buf);
+            let (arena, spans, buf) = (&self.key_arena, &self.key_spans, &self.key_buf);
+            let key = match self.keys.find(kh, |&k| {
+                let (o, l) = spans[k as usize];
+                &arena[o as usize..(o + l) as usize] == buf.as_slice()
+            }) {
                 Some(&k) => k,
                 None => {
-                    self.keys.insert(self.key_buf.as_slice().into(), next);
+                    let next = self.key_spans.len() as u32;
+                    self.key_spans
+                        .push((self.key_arena.len() as u32, self.key_buf.len() as u32));
+                    self.key_arena.extend_from_slice(&self.key_buf);
+                    let (arena, spans) = (&self.key_arena, &self.key_spans);
+                    self.keys.insert_unique(kh, next, |&k| {
+                        let (o, l) = spans[k as usize];
+                        fast_hash(&arena[o as usize..(o + l) as usize])
+                    });
                     next
                 }
             };
@@ -445,6 +484,11 @@ impl Builder {
             ecosystems: mask,
         });
         Ok(result)
+    }
+
+    fn id_of(&self, index: u32) -> &[u8] {
+        let m = &self.meta[index as usize];
+        &self.strings[m.id_offset as usize..(m.id_offset + m.id_len) as usize]
     }
 
     /// Copies a record from an existing database without re-parsing it.
@@ -473,10 +517,8 @@ impl Builder {
         let dead: Vec<bool> = self.meta.iter().map(|m| m.dead).collect();
         self.entries.retain(|(_, r, _)| !dead[*r as usize]);
         self.entries.sort_by_key(|e| e.0);
-        let mut key_bytes: Vec<Option<Box<[u8]>>> = vec![None; self.keys.len()];
-        for (k, n) in self.keys.drain() {
-            key_bytes[n as usize] = Some(k);
-        }
+        let key_arena = std::mem::take(&mut self.key_arena);
+        let key_spans = std::mem::take(&mut self.key_spans);
 
         let mut stats = Stats {
             built_at: time::OffsetDateTime::now_utc().unix_timestamp(),
@@ -539,7 +581,8 @@ impl Builder {
             while end < self.entries.len() && self.entries[end].0 == key_no {
                 end += 1;
             }
-            let key = key_bytes[key_no as usize].as_deref().unwrap_or_default();
+            let (ko, kl) = key_spans[key_no as usize];
+            let key = &key_arena[ko as usize..(ko + kl) as usize];
             let (eco, name) = match key.iter().position(|&b| b == 0) {
                 Some(z) => (&key[..z], &key[z + 1..]),
                 None => (key, &key[..0]),
