@@ -112,7 +112,8 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// The rating used for `--fail-on` and sorting: unknown severities count as `None`.
+    /// The rating used for sorting: an unknown severity sorts with `None`. (`--fail-on` counts
+    /// an unknown severity as `low`: see `report::exit_rating_reached`.)
     pub fn rating(&self) -> Rating {
         self.severity.rating.unwrap_or(Rating::None)
     }
