@@ -28,7 +28,16 @@ if [ -d "$shared/osv-scalibr-extractors" ]; then
     done
 fi
 if [ -d "$shared/rustsec-advisory-db-osv" ]; then
-  mkdir -p corpus/osv_record corpus/vex_read corpus/cvss_parse corpus/version_parse
+  mkdir -p corpus/osv_record corpus/vex_read corpus/cvss_parse corpus/version_parse corpus/osv_zip
+  python3 - "$shared" corpus/osv_zip <<'PY'
+import glob, os, sys, zipfile
+shared, out = sys.argv[1], sys.argv[2]
+files = sorted(glob.glob(os.path.join(shared, "rustsec-advisory-db-osv", "crates", "*.json")))[:3]
+for method in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
+    with zipfile.ZipFile(os.path.join(out, f"seed-{method}.zip"), "w", method) as z:
+        for f in files:
+            z.write(f, os.path.basename(f))
+PY
   find "$shared/rustsec-advisory-db-osv" "$shared/osv-schema/tools/osv-linter/testdata" -name '*.json' -size -16k |
     head -300 | while read -r f; do cp -n "$f" "corpus/osv_record/$(printf '%s' "$f" | sha1sum | cut -c1-16)"; done
   find "$shared/openvex-spec" "$shared/openvex-go-vex" -name '*.json' -size -32k 2>/dev/null |

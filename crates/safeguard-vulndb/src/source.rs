@@ -283,9 +283,197 @@ fn read_zip(origin: &str, file: File, visit: &mut dyn FnMut(Item<'_>)) -> Vec<So
                 // touched again, and no slice of the map outlives the entry being read.
                 let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
             };
+            if let Some(errors) = read_zip_sequential(origin, &map, visit, &release) {
+                return errors;
+            }
             read_zip_from(origin, std::io::Cursor::new(&map[..]), visit, &release)
         }
         Err(_) => read_zip_from(origin, BufReader::new(file), visit, &|| {}),
+    }
+}
+
+fn le16(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn le32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// One entry found by [`read_zip_sequential`]'s first pass.
+struct LocalEntry {
+    name: std::ops::Range<usize>,
+    data: std::ops::Range<usize>,
+    method: u16,
+    crc: u32,
+    size: u32,
+}
+
+/// Reads the local header at `pos`; `None` when this path cannot read the entry (encrypted,
+/// zip64, sizes in a data descriptor) or it runs past the end.
+fn local_entry(map: &[u8], pos: usize) -> Option<LocalEntry> {
+    let flags = le16(map, pos + 6)?;
+    let method = le16(map, pos + 8)?;
+    let crc = le32(map, pos + 14)?;
+    let csize = le32(map, pos + 18)?;
+    let size = le32(map, pos + 22)?;
+    let name_len = usize::from(le16(map, pos + 26)?);
+    let extra_len = usize::from(le16(map, pos + 28)?);
+    if flags & 0x0009 != 0 || csize == u32::MAX || size == u32::MAX {
+        return None;
+    }
+    let name_start = pos + 30;
+    let data_start = name_start + name_len + extra_len;
+    let data_end = data_start.checked_add(csize as usize)?;
+    if data_end > map.len() {
+        return None;
+    }
+    Some(LocalEntry {
+        name: name_start..name_start + name_len,
+        data: data_start..data_end,
+        method,
+        crc,
+        size,
+    })
+}
+
+/// The fast path for the common export layout: walks the local file headers in order,
+/// straight from the map, without holding the central directory in memory. Returns `None`
+/// (before visiting anything) when the archive needs the general reader: no end-of-central-
+/// directory record (truncated: the general reader reports it), or an entry that is encrypted,
+/// zip64, or whose sizes follow its data (a data descriptor).
+fn read_zip_sequential(
+    origin: &str,
+    map: &[u8],
+    visit: &mut dyn FnMut(Item<'_>),
+    release: &dyn Fn(),
+) -> Option<Vec<SourceError>> {
+    const LOCAL: u32 = 0x0403_4b50;
+    const EOCD: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
+    // The end-of-central-directory record lies in the last 64 KiB + 22 bytes.
+    let tail = &map[map.len().saturating_sub(65_557)..];
+    if !tail.windows(4).any(|w| w == EOCD) {
+        return None;
+    }
+    // First pass: every local header must be one this path can read, so that falling back
+    // never visits an entry twice. Nothing is kept: the second pass walks the headers again.
+    let mut pos = 0usize;
+    while le32(map, pos) == Some(LOCAL) {
+        pos = local_entry(map, pos)?.data.end;
+    }
+    // The first pass touched a page of every entry.
+    release();
+    let mut errors = Vec::new();
+    let mut inflater = flate2::Decompress::new(false);
+    let mut out = Vec::new();
+    let mut label = String::new();
+    let mut pos = 0usize;
+    let mut n = 0usize;
+    while le32(map, pos) == Some(LOCAL) {
+        let Some(e) = local_entry(map, pos) else {
+            break;
+        };
+        pos = e.data.end;
+        n += 1;
+        if n % 8_192 == 0 {
+            release();
+        }
+        let name = String::from_utf8_lossy(&map[e.name.clone()]);
+        let encoding = match kind_of(Path::new(name.as_ref())) {
+            Some(Kind::Single(enc)) if !name.ends_with('/') => enc,
+            _ => continue,
+        };
+        label.clear();
+        label.push_str(origin);
+        label.push('!');
+        label.push_str(&name);
+        if u64::from(e.size) > MAX_RECORD_SIZE {
+            errors.push(SourceError {
+                origin: label.clone(),
+                message: format!(
+                    "entry of {} bytes is larger than {} MB; skipped",
+                    e.size,
+                    MAX_RECORD_SIZE >> 20
+                ),
+            });
+            continue;
+        }
+        let data = &map[e.data.clone()];
+        let result = match e.method {
+            0 => {
+                out.clear();
+                out.extend_from_slice(data);
+                Ok(())
+            }
+            8 => inflate(&mut inflater, data, e.size, &mut out),
+            other => Err(format!(
+                "compression method {other} is not supported (use deflate or none)"
+            )),
+        }
+        .and_then(|()| {
+            if crc32fast::hash(&out) == e.crc {
+                Ok(())
+            } else {
+                Err("CRC-32 mismatch: the entry is damaged".to_string())
+            }
+        });
+        match result {
+            Ok(()) => visit(Item {
+                origin: &label,
+                bytes: &out,
+                encoding,
+            }),
+            Err(message) => errors.push(SourceError {
+                origin: label.clone(),
+                message,
+            }),
+        }
+    }
+    Some(errors)
+}
+
+/// Inflates raw deflate `data` into `out` with a reused decompressor, refusing more than
+/// [`MAX_RECORD_SIZE`].
+fn inflate(
+    inflater: &mut flate2::Decompress,
+    data: &[u8],
+    size_hint: u32,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    out.clear();
+    out.reserve((size_hint as usize).min(MAX_RECORD_SIZE as usize));
+    inflater.reset(false);
+    loop {
+        let consumed = inflater.total_in() as usize;
+        if out.len() == out.capacity() {
+            out.reserve(out.capacity().max(4096));
+        }
+        if out.len() as u64 > MAX_RECORD_SIZE {
+            return Err(format!(
+                "inflates to more than {} MB; skipped",
+                MAX_RECORD_SIZE >> 20
+            ));
+        }
+        let before = out.len();
+        let status = inflater
+            .decompress_vec(
+                data.get(consumed..).unwrap_or_default(),
+                out,
+                flate2::FlushDecompress::Finish,
+            )
+            .map_err(|e| format!("cannot decompress: {e}"))?;
+        match status {
+            flate2::Status::StreamEnd => return Ok(()),
+            _ if inflater.total_in() as usize == consumed
+                && out.len() == before
+                && out.len() < out.capacity() =>
+            {
+                return Err(
+                    "cannot decompress: the compressed data ends early (truncated?)".into(),
+                );
+            }
+            _ => {}
+        }
     }
 }
 
@@ -400,36 +588,7 @@ fn read_entry<R: Read + std::io::Seek>(
     match method {
         zip::CompressionMethod::Stored => out.extend_from_slice(raw),
         zip::CompressionMethod::Deflated => {
-            out.reserve(usize::try_from(size.min(MAX_RECORD_SIZE)).unwrap_or(0));
-            inflater.reset(false);
-            loop {
-                let consumed = inflater.total_in() as usize;
-                if out.len() == out.capacity() {
-                    out.reserve(out.capacity().max(4096));
-                }
-                if out.len() as u64 > MAX_RECORD_SIZE {
-                    return Err(format!(
-                        "inflates to more than {} MB; skipped",
-                        MAX_RECORD_SIZE >> 20
-                    ));
-                }
-                let status = inflater
-                    .decompress_vec(
-                        raw.get(consumed..).unwrap_or_default(),
-                        out,
-                        flate2::FlushDecompress::Finish,
-                    )
-                    .map_err(|e| format!("cannot decompress: {e}"))?;
-                match status {
-                    flate2::Status::StreamEnd => break,
-                    _ if inflater.total_in() as usize == consumed && out.len() < out.capacity() => {
-                        return Err(
-                            "cannot decompress: the compressed data ends early (truncated?)".into(),
-                        );
-                    }
-                    _ => {}
-                }
-            }
+            inflate(inflater, raw, u32::try_from(size).unwrap_or(u32::MAX), out)?;
         }
         other => {
             return Err(format!(
