@@ -375,7 +375,7 @@ fn read_zip_sequential(
         };
         pos = e.data.end;
         n += 1;
-        if n % 8_192 == 0 {
+        if n.is_multiple_of(8_192) {
             release();
         }
         let name = String::from_utf8_lossy(&map[e.name.clone()]);
