@@ -415,3 +415,90 @@ fn assess_uses_the_database_for_3_3_1() {
         serde_json::from_slice(&std::fs::read(out.join("vulnerabilities.json")).unwrap()).unwrap();
     assert_eq!(scan["findings"].as_array().unwrap().len(), 3);
 }
+
+/// `db update` against a loopback server that serves one ecosystem's all.zip (and 404 for
+/// another): the served records are imported, the failure is named, the exit code is 2.
+#[cfg(feature = "db-update")]
+#[test]
+fn db_update_downloads_and_imports_from_a_loopback_server() {
+    use std::io::{BufRead, BufReader, Write};
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for line in RECORDS.lines().filter(|l| l.contains("\"PyPI\"")) {
+        let id = line.split('"').nth(3).unwrap();
+        zip.start_file(
+            format!("{id}.json"),
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        zip.write_all(line.as_bytes()).unwrap();
+    }
+    let body = zip.finish().unwrap().into_inner();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(4) {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = String::new();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            reader.read_line(&mut request).unwrap();
+            let mut header = String::new();
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            if request.starts_with("GET /PyPI/all.zip ") {
+                write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                )
+                .unwrap();
+                stream.write_all(&body).unwrap();
+            } else {
+                stream
+                    .write_all(
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    )
+                    .unwrap();
+            }
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("cache/osv.db");
+    let base = format!("http://127.0.0.1:{port}");
+    let o = safeguard(
+        tmp.path(),
+        &[
+            "db",
+            "update",
+            "--db",
+            db.to_str().unwrap(),
+            "--base-url",
+            &base,
+            "--ecosystem",
+            "PyPI",
+            "--ecosystem",
+            "npm",
+        ],
+    );
+    assert_eq!(code(&o), 2, "npm was not served: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains("npm") && stderr(&o).contains("404"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("2 added"), "{}", stdout(&o));
+    assert!(tmp.path().join("cache/exports/PyPI.zip").is_file());
+    let o = safeguard(
+        tmp.path(),
+        &[
+            "db",
+            "stats",
+            "--db",
+            db.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    let stats: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(stats["ecosystems"]["PyPI"]["records"], 2);
+}

@@ -35,6 +35,64 @@ pub fn osv_ecosystem(c: &Component) -> Option<String> {
     Some(eco.to_owned())
 }
 
+/// The distribution release of an OS package, from its purl's `distro` qualifier, in the form
+/// OSV puts after the ecosystem's `:` (`Debian:12`, `Alpine:v3.20`, `Ubuntu:22.04`).
+pub fn distro_release(c: &Component) -> Option<String> {
+    let purl = Purl::parse(&c.purl).ok()?;
+    let distro = purl
+        .qualifiers
+        .iter()
+        .find(|(k, _)| k.as_str() == "distro")
+        .map(|(_, v)| v.to_ascii_lowercase())?;
+    let major_minor = |v: &str| -> String { v.split('.').take(2).collect::<Vec<_>>().join(".") };
+    match purl.ty.as_str() {
+        "deb" => {
+            let v = distro
+                .trim_start_matches("debian-")
+                .trim_start_matches("ubuntu-");
+            let named = match v {
+                "wheezy" => "7",
+                "jessie" => "8",
+                "stretch" => "9",
+                "buster" => "10",
+                "bullseye" => "11",
+                "bookworm" => "12",
+                "trixie" => "13",
+                "bionic" => "18.04",
+                "focal" => "20.04",
+                "jammy" => "22.04",
+                "noble" => "24.04",
+                other => other,
+            };
+            if purl
+                .namespace
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case("ubuntu"))
+            {
+                Some(major_minor(named))
+            } else {
+                Some(named.split('.').next().unwrap_or(named).to_owned())
+            }
+        }
+        "apk" => {
+            let v = distro.rsplit('-').next().unwrap_or(&distro);
+            Some(format!("v{}", major_minor(v.trim_start_matches('v'))))
+        }
+        _ => None,
+    }
+}
+
+/// Whether an affected entry's ecosystem (`Debian:12`) applies to a component of `release`
+/// (`12`). Entries without a release suffix, and components whose release is unknown, match.
+pub fn release_matches(entry_ecosystem: &str, release: Option<&str>) -> bool {
+    let (Some((_, suffix)), Some(release)) = (entry_ecosystem.split_once(':'), release) else {
+        return true;
+    };
+    suffix
+        .split(':')
+        .any(|part| part.eq_ignore_ascii_case(release))
+}
+
 /// The name OSV uses for a component in its ecosystem.
 fn osv_name(c: &Component) -> String {
     match c.ecosystem {
@@ -94,10 +152,13 @@ pub fn scan(
             continue;
         }
         // Group the package's entries per record: a record may list the package several times.
+        let release = distro_release(c);
         let mut per_record: BTreeMap<u32, Vec<AffectedView<'_>>> = BTreeMap::new();
         for h in hits.iter() {
             let h = h?;
-            per_record.entry(h.record).or_default().push(h.affected);
+            if release_matches(h.affected.ecosystem, release.as_deref()) {
+                per_record.entry(h.record).or_default().push(h.affected);
+            }
         }
         for (index, entries) in per_record {
             let mut affected = false;
@@ -364,5 +425,64 @@ impl<'a> Graph<'a> {
         }
         found.sort();
         found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use safeguard_model::Location;
+
+    fn generic(purl: &str) -> Component {
+        let mut c = Component::new(Ecosystem::Generic, "x", "1", Location::default());
+        c.purl = purl.to_owned();
+        c
+    }
+
+    #[test]
+    fn os_package_releases_come_from_the_distro_qualifier() {
+        assert_eq!(
+            distro_release(&generic("pkg:deb/debian/curl@7.88.1-10?distro=debian-12.5")).as_deref(),
+            Some("12")
+        );
+        assert_eq!(
+            distro_release(&generic("pkg:deb/debian/curl@7.88.1-10?distro=bookworm")).as_deref(),
+            Some("12")
+        );
+        assert_eq!(
+            distro_release(&generic("pkg:deb/ubuntu/curl@8.5.0?distro=ubuntu-22.04")).as_deref(),
+            Some("22.04")
+        );
+        assert_eq!(
+            distro_release(&generic(
+                "pkg:apk/alpine/musl@1.2.4-r2?distro=alpine-3.20.3"
+            ))
+            .as_deref(),
+            Some("v3.20")
+        );
+        assert_eq!(
+            distro_release(&generic("pkg:deb/debian/curl@7.88.1-10")),
+            None
+        );
+        assert_eq!(
+            osv_ecosystem(&generic("pkg:deb/ubuntu/curl@8.5.0")).as_deref(),
+            Some("Ubuntu")
+        );
+    }
+
+    #[test]
+    fn entries_for_other_releases_do_not_match() {
+        assert!(release_matches("Debian:12", Some("12")));
+        assert!(!release_matches("Debian:11", Some("12")));
+        assert!(release_matches("Ubuntu:22.04:LTS", Some("22.04")));
+        assert!(!release_matches("Alpine:v3.19", Some("v3.20")));
+        assert!(
+            release_matches("Debian", Some("12")),
+            "no suffix: every release"
+        );
+        assert!(
+            release_matches("Debian:11", None),
+            "release unknown: every entry"
+        );
     }
 }
