@@ -32,6 +32,7 @@ fn finding(id: &str, purl: &str) -> Finding {
         references: Vec::new(),
         published: None,
         modified: time::OffsetDateTime::UNIX_EPOCH,
+        informational: None,
         suppressed: None,
     }
 }

@@ -106,6 +106,10 @@ pub struct Finding {
     pub published: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339")]
     pub modified: OffsetDateTime,
+    /// Set when the advisory is informational rather than a vulnerability: RustSec's
+    /// `unmaintained`, `unsound` and `notice` (cargo-audit reports these as warnings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub informational: Option<String>,
     /// Set when a VEX statement or an ignore entry suppresses the finding.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppression>,

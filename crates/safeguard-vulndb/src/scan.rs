@@ -224,12 +224,30 @@ pub fn scan(
                 modified: Timestamp::parse(&record.modified)
                     .map(Timestamp::to_datetime)
                     .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+                informational: informational(record, &c.name),
                 suppressed: None,
             });
         }
     }
     sort_findings(&mut report.findings);
     Ok(report)
+}
+
+/// RustSec's `database_specific.informational` for this package (`unmaintained`, `unsound`,
+/// `notice`), when the record is informational.
+fn informational(record: &Record, package: &str) -> Option<String> {
+    record
+        .affected
+        .iter()
+        .filter(|a| a.package.as_ref().is_none_or(|p| p.name == package))
+        .find_map(|a| {
+            a.database_specific
+                .as_ref()?
+                .get("informational")?
+                .as_str()
+                .map(str::to_owned)
+        })
+        .filter(|s| !s.is_empty())
 }
 
 /// Open findings first, highest rating first, then by package and id.

@@ -92,6 +92,7 @@ fn report() -> ScanReport {
         references: vec![],
         published: None,
         modified: datetime!(2024-05-01 10:00 UTC),
+        informational: None,
         suppressed: None,
     };
     let crit = |version: &str, file: (&str, u32), upgrade: &str| Finding {

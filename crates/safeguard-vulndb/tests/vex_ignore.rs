@@ -58,6 +58,7 @@ fn finding(id: &str, aliases: &[&str], purl: &str) -> Finding {
         references: vec![],
         published: None,
         modified: datetime!(2024-01-01 00:00 UTC),
+        informational: None,
         suppressed: None,
     }
 }
@@ -816,6 +817,7 @@ fn ignore_entries_suppress_until_they_expire() {
     let mut findings2: Vec<Finding> = findings
         .iter()
         .map(|f| Finding {
+            informational: None,
             suppressed: None,
             ..f.clone()
         })

@@ -72,7 +72,15 @@ pub fn write_table(
                 package_cell(f),
                 truncate(&fix_cell(f), FIX_WIDTH),
                 truncate(&introduced_cell(f), INTRODUCED_WIDTH),
-                truncate(&one_line(f.summary.as_deref().unwrap_or("")), SUMMARY_WIDTH),
+                truncate(
+                    &match &f.informational {
+                        Some(kind) => {
+                            format!("[{kind}] {}", one_line(f.summary.as_deref().unwrap_or("")))
+                        }
+                        None => one_line(f.summary.as_deref().unwrap_or("")).to_string(),
+                    },
+                    SUMMARY_WIDTH,
+                ),
             ]
         }));
         write_rows(out, &rows)?;
