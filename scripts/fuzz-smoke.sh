@@ -12,6 +12,8 @@ fi
 export RUSTC_BOOTSTRAP=1
 
 # Seed the reader targets with real files when the shared test data is beside the repo.
+# (awk 'NR<=N', not head: head closes the pipe early, and under pipefail the producer's
+# SIGPIPE would fail the script.)
 shared="$(cd .. && pwd)/../shared/testdata"
 if [ -d "$shared/osv-scalibr-extractors" ]; then
   mkdir -p corpus/lockfile corpus/sbom_read
@@ -22,8 +24,7 @@ if [ -d "$shared/osv-scalibr-extractors" ]; then
       [ -e "$seed" ] || { printf '%s\n' "$id"; cat "$f"; } >"$seed"
     done
   done
-  find "$shared/syft-formats" "$shared/cyclonedx-specification" -name '*.json' -size -64k 2>/dev/null |
-    head -400 | while read -r f; do
+  find "$shared/syft-formats" "$shared/cyclonedx-specification" -name '*.json' -size -64k 2>/dev/null | awk 'NR<=400' | while read -r f; do
       cp -n "$f" "corpus/sbom_read/$(printf '%s' "$f" | sha1sum | cut -c1-16)"
     done
 fi
@@ -38,11 +39,9 @@ for method in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
         for f in files:
             z.write(f, os.path.basename(f))
 PY
-  find "$shared/rustsec-advisory-db-osv" "$shared/osv-schema/tools/osv-linter/testdata" -name '*.json' -size -16k |
-    head -300 | while read -r f; do cp -n "$f" "corpus/osv_record/$(printf '%s' "$f" | sha1sum | cut -c1-16)"; done
-  find "$shared/openvex-spec" "$shared/openvex-go-vex" -name '*.json' -size -32k 2>/dev/null |
-    head -100 | while read -r f; do cp -n "$f" "corpus/vex_read/$(printf '%s' "$f" | sha1sum | cut -c1-16)"; done
-  cat "$shared"/cvss-vectors/tests/vectors_* | cut -d' ' -f1 | sort -u | head -300 |
+  find "$shared/rustsec-advisory-db-osv" "$shared/osv-schema/tools/osv-linter/testdata" -name '*.json' -size -16k | awk 'NR<=300' | while read -r f; do cp -n "$f" "corpus/osv_record/$(printf '%s' "$f" | sha1sum | cut -c1-16)"; done
+  find "$shared/openvex-spec" "$shared/openvex-go-vex" -name '*.json' -size -32k 2>/dev/null | awk 'NR<=100' | while read -r f; do cp -n "$f" "corpus/vex_read/$(printf '%s' "$f" | sha1sum | cut -c1-16)"; done
+  cat "$shared"/cvss-vectors/tests/vectors_* | cut -d' ' -f1 | sort -u | awk 'NR<=300' |
     while read -r v; do printf '%s' "$v" >"corpus/cvss_parse/$(printf '%s' "$v" | sha1sum | cut -c1-16)"; done
 fi
 for target in $(cargo fuzz list); do
