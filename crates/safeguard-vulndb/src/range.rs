@@ -155,11 +155,12 @@ fn affected_in(scheme: Scheme, events: &[(EventKind, &str)], v: &Version) -> boo
     affected
 }
 
-/// Every `fixed` version of the entry's ranges (as written), in version order, deduplicated.
+/// Every `fixed` version of the entry's version ranges (as written), in version order,
+/// deduplicated. GIT ranges' fixed commits are not versions and are left out.
 pub fn fixed_versions<'a>(entries: &[AffectedView<'a>]) -> Vec<&'a str> {
     let mut out: Vec<(Option<Version>, &'a str)> = Vec::new();
     for entry in entries {
-        for range in &entry.ranges {
+        for range in entry.ranges.iter().filter(|r| r.kind != RangeType::Git) {
             let scheme = scheme_for(range.kind, entry.ecosystem);
             for (kind, v) in &range.events {
                 if *kind == EventKind::Fixed && !out.iter().any(|(_, s)| s == v) {
@@ -297,6 +298,28 @@ mod tests {
         assert_eq!(evaluate(&e, "v1.2.4", None), Verdict::NotAffected);
         let e = entry("Nope", RangeType::Ecosystem, &[(Introduced, "0")], &[]);
         assert!(matches!(evaluate(&e, "1", None), Verdict::Unknown(r) if r.contains("Nope")));
+    }
+
+    #[test]
+    fn fixed_commits_are_not_fixed_versions() {
+        let c = "0123456789abcdef0123456789abcdef01234567";
+        let git = AffectedView::new(
+            "PyPI",
+            "p",
+            vec![
+                RangeView {
+                    kind: RangeType::Git,
+                    events: vec![(Introduced, "0"), (Fixed, c)],
+                },
+                RangeView {
+                    kind: RangeType::Ecosystem,
+                    events: vec![(Introduced, "0"), (Fixed, "8.10.0")],
+                },
+            ],
+            vec![],
+        );
+        assert_eq!(fixed_versions(std::slice::from_ref(&git)), vec!["8.10.0"]);
+        assert_eq!(smallest_upgrade(&[git], "7.9.0"), Some("8.10.0"));
     }
 
     #[test]
