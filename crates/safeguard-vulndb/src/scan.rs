@@ -301,7 +301,7 @@ pub fn severity(record: &Record, package: &str) -> Severity {
         return Severity {
             rating: Some(c.rating()),
             score: Some(c.base_score()),
-            vector: Some(v_string(&c, record)),
+            vector: Some(c.vector().to_owned()),
             cvss_version: Some(c.version),
             source: SeveritySource::Cvss,
         };
@@ -322,30 +322,6 @@ pub fn severity(record: &Record, package: &str) -> Severity {
         cvss_version: None,
         source: SeveritySource::Unknown,
     }
-}
-
-fn v_string(c: &Cvss, record: &Record) -> String {
-    // The vector as written in the record (parse keeps the version; find the matching string).
-    let prefix = match c.version {
-        CvssVersion::V4_0 => "CVSS:4.0/",
-        CvssVersion::V3_1 => "CVSS:3.1/",
-        CvssVersion::V3_0 => "CVSS:3.0/",
-        CvssVersion::V2 => "",
-    };
-    record
-        .severity
-        .iter()
-        .chain(record.affected.iter().flat_map(|a| a.severity.iter()))
-        .map(|s| s.score.as_str())
-        .find(|s| {
-            if prefix.is_empty() {
-                !s.starts_with("CVSS:")
-            } else {
-                s.starts_with(prefix)
-            }
-        })
-        .unwrap_or_default()
-        .to_owned()
 }
 
 fn rank(v: CvssVersion) -> u8 {
