@@ -5,8 +5,11 @@
 //! Every collector looks only at the files in the [`safeguard_model::CollectContext`], reads at
 //! most 1 MiB of any file, skips binary files, and returns exactly one evidence record.
 
+pub mod ci_audit;
 pub mod classify;
+pub mod forge;
 pub mod git;
+pub mod secrets;
 mod util;
 
 mod ci;

@@ -1,0 +1,1 @@
+//! Static audits of CI workflows.

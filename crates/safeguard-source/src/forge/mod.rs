@@ -1,0 +1,1 @@
+//! Forge data: CODEOWNERS, branch protection exports, review exports, commit-message review evidence.

@@ -1,0 +1,1 @@
+//! Secret detection: rules and the scanning engine.
