@@ -129,6 +129,17 @@ impl Repo {
         cmd
     }
 
+    /// A `git` command with this repository's neutral environment, for the streaming readers in
+    /// [`crate::objects`].
+    pub(crate) fn git(&self) -> Command {
+        self.command()
+    }
+
+    /// Run `git ARGS` and return its stdout, failing on a non-zero exit.
+    pub fn output<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Vec<u8>, GitError> {
+        self.run(args)
+    }
+
     fn run_raw<S: AsRef<OsStr>>(&self, args: &[S]) -> io::Result<Output> {
         self.command().args(args).output()
     }
@@ -276,7 +287,7 @@ impl Repo {
     }
 }
 
-fn failed<S: AsRef<OsStr>>(args: &[S], out: &Output) -> GitError {
+pub(crate) fn failed<S: AsRef<OsStr>>(args: &[S], out: &Output) -> GitError {
     let args = args
         .iter()
         .map(|a| a.as_ref().to_string_lossy().into_owned())

@@ -7,8 +7,10 @@
 
 pub mod ci_audit;
 pub mod classify;
+pub mod commits;
 pub mod forge;
 pub mod git;
+pub mod objects;
 pub mod secrets;
 mod util;
 
