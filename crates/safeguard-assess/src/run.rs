@@ -307,6 +307,17 @@ pub fn references(e: &Evidence) -> Vec<String> {
         Facts::ThreatModel(t) => t.documents.clone(),
         Facts::Composition(c) => c.files.iter().map(|f| f.path.clone()).collect(),
         Facts::Vulnerabilities(v) => vec![format!("vulnerability database {}", v.database)],
+        Facts::SourceProvenance(p) => {
+            let mut v = vec![format!("git history {}", p.range)];
+            v.extend(p.codeowners.iter().map(|c| c.path.clone()));
+            v
+        }
+        Facts::CiAudit(c) => vec![format!("CI workflow audit ({} files)", c.files)],
+        Facts::Secrets(s) => {
+            let mut v = vec![format!("secret scan ({} rules)", s.rules)];
+            v.extend(s.baseline.iter().cloned());
+            v
+        }
         Facts::ManualDocument(m) => vec![m.location.clone()],
         Facts::ImportedStatement(s) => s.evidence.clone(),
     };

@@ -3,6 +3,8 @@
 //! Adding a kind means adding a variant to [`Facts`]; evaluators match on it, so the compiler
 //! points at every place that must learn about it.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// The kind of an evidence record and its facts. Serialised as `"kind": "...", "facts": {...}`.
@@ -25,6 +27,14 @@ pub enum Facts {
     /// The components checked against the offline vulnerability database, and how current the
     /// database is (3.3.1).
     Vulnerabilities(VulnerabilityFacts),
+    /// Commit provenance over a range: signatures, review, CODEOWNERS and branch protection
+    /// (1.1.4, 2.2.1, 2.2.2).
+    SourceProvenance(SourceProvenanceFacts),
+    /// Static audits of the CI workflows, and the security checks they run (1.3.2, 2.1, 2.2.2).
+    CiAudit(CiAuditFacts),
+    /// Secrets found in the working tree and the git history, and which were reviewed
+    /// (1.4.3, 1.4.5, 2.1.4).
+    Secrets(SecretsFacts),
     /// One entry of the manual evidence register in `safeguard.toml`.
     ManualDocument(ManualDocumentFacts),
     /// One principle of a hand-written self-assessment imported with `assess --import`.
@@ -41,6 +51,9 @@ impl Facts {
             Facts::ThreatModel(_) => "threat-model",
             Facts::Composition(_) => "composition",
             Facts::Vulnerabilities(_) => "vulnerabilities",
+            Facts::SourceProvenance(_) => "source-provenance",
+            Facts::CiAudit(_) => "ci-audit",
+            Facts::Secrets(_) => "secrets",
             Facts::ManualDocument(_) => "manual-document",
             Facts::ImportedStatement(_) => "imported-statement",
         }
@@ -243,6 +256,148 @@ pub struct VulnerabilityFacts {
     pub suppressed: u64,
     /// Up to 50 open findings, highest rated first: `id component@version (rating)`.
     pub sample: Vec<String>,
+}
+
+/// Commit provenance over a range of history.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceProvenanceFacts {
+    /// The range read: `HEAD`, `A..B`, or `HEAD since YYYY-MM-DD`, and any cap applied.
+    pub range: String,
+    /// Commits read.
+    pub commits: u64,
+    /// The repository is a shallow clone: older history is absent.
+    pub shallow: bool,
+    /// Commits by signature kind: `none`, `ssh`, `openpgp`, `x509`, `unknown`.
+    pub signature_kinds: BTreeMap<String, u64>,
+    /// Signed commits by verification result: `good`, `bad`, `unknown-key`, `unsupported`,
+    /// `malformed`, `not-checked` (no allowed-signers file or keyring given).
+    pub verification: BTreeMap<String, u64>,
+    /// The trust anchors verification used (`allowed-signers PATH`, `keyring PATH`).
+    pub trust: Vec<String>,
+    /// Non-merge commits with review evidence of any kind.
+    pub reviewed: u64,
+    /// Non-merge commits in the range (the denominator of `reviewed`).
+    pub non_merge: u64,
+    /// Commits by review evidence: `pull-request`, `trailer`, `forge-export`.
+    pub review_sources: BTreeMap<String, u64>,
+    /// Non-merge commits that changed CI configuration or build scripts.
+    pub build_changes: u64,
+    /// Of those, reviewed.
+    pub build_changes_reviewed: u64,
+    /// Of those, with a good signature.
+    pub build_changes_signed: u64,
+    /// Distinct commit authors (e-mail addresses) in the range.
+    pub authors: u64,
+    /// The CODEOWNERS file, when there is one, and what it covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codeowners: Option<CodeownersFacts>,
+    /// Branch protection read from forge settings exports.
+    pub protection: Vec<ProtectionFacts>,
+    /// Up to 20 commits with a bad signature: `short-id subject (reason)`.
+    pub bad_signatures: Vec<String>,
+    /// Up to 20 unreviewed commits that changed the build: `short-id subject`.
+    pub unreviewed_build_changes: Vec<String>,
+    /// Commits that could not be read.
+    pub errors: Vec<String>,
+}
+
+/// What a CODEOWNERS file covers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeownersFacts {
+    pub path: String,
+    /// CI configuration files, and how many have an owner.
+    pub ci_files: u64,
+    pub ci_owned: u64,
+    /// Build scripts and build definitions, and how many have an owner.
+    pub build_files: u64,
+    pub build_owned: u64,
+    /// CODEOWNERS itself has an owner.
+    pub self_owned: bool,
+    /// Up to 20 CI or build files without an owner.
+    pub unowned: Vec<String>,
+}
+
+/// One branch protection rule, normalised across forges.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtectionFacts {
+    /// `github-branch-protection`, `github-ruleset`, `gitlab-protected-branch`.
+    pub source: String,
+    /// Branch name or pattern.
+    pub branch: String,
+    /// The rule applies to the default branch.
+    pub applies_to_default: bool,
+    pub require_pull_request: bool,
+    pub required_approvals: u32,
+    pub code_owner_review: bool,
+    pub dismiss_stale_reviews: bool,
+    pub require_signed_commits: bool,
+    pub allow_force_push: bool,
+    pub allow_deletion: bool,
+    pub enforce_for_admins: bool,
+}
+
+/// Static audits of CI workflows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CiAuditFacts {
+    /// Workflow, action and pipeline files audited.
+    pub files: u64,
+    /// Files that could not be read or parsed: `path:line:col message`.
+    pub errors: Vec<String>,
+    /// Findings by severity: `critical`, `high`, `medium`, `low`, `info`.
+    pub findings: BTreeMap<String, u64>,
+    /// Findings by audit id.
+    pub by_audit: BTreeMap<String, u64>,
+    /// Up to 50 findings, most severe first: `path:line:col audit: message`.
+    pub sample: Vec<String>,
+    /// Dependency-update tools configured (`dependabot (.github/dependabot.yml)`).
+    pub dependency_updates: Vec<String>,
+    /// Static analysis steps: `path:line what`.
+    pub sast: Vec<String>,
+    /// Fuzzing steps.
+    pub fuzzing: Vec<String>,
+    /// Test steps.
+    pub tests: Vec<String>,
+    /// Signing and attestation steps in release jobs.
+    pub signing: Vec<String>,
+}
+
+/// Secrets found in the tree and history.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretsFacts {
+    /// Detection rules applied.
+    pub rules: u64,
+    /// Files scanned in the working tree, and their bytes.
+    pub files: u64,
+    pub bytes: u64,
+    /// The git history was scanned too.
+    pub history: bool,
+    /// Distinct history blobs scanned, and commits they come from.
+    pub blobs: u64,
+    pub commits: u64,
+    /// The history is shallow: older commits were not scanned.
+    pub shallow: bool,
+    /// The reviewed-baseline file, when one was used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+    /// Distinct secrets not reviewed, present in the working tree.
+    pub open_in_tree: u64,
+    /// Distinct secrets not reviewed, only in the history.
+    pub open_in_history: u64,
+    /// Distinct secrets the baseline marks as reviewed.
+    pub reviewed: u64,
+    /// Open secrets by rule family (`cloud`, `vcs`, `private-key`, `default-password`, …).
+    pub by_family: BTreeMap<String, u64>,
+    /// Up to 50 open findings, redacted: `path:line rule redacted`.
+    pub sample: Vec<String>,
+    /// Files or blobs skipped (binary, too large, unreadable): counts by reason.
+    pub skipped: BTreeMap<String, u64>,
+    /// Problems that limited the scan (a damaged repository, an unreadable baseline).
+    pub errors: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
