@@ -49,6 +49,20 @@ line = "{product_id}"          # a product line id declared above
 # reviewed = 2025-09-01                      # required: date of the last review
 # expires = 2026-09-01                       # required: after this date it no longer counts
 # claims = ["1.4.1"]                         # required: the claims it supports
+
+# Commit provenance (`safeguard source`, claims 1.1.4, 2.2.1, 2.2.2). Paths are relative to
+# this file.
+# [source]
+# allowed_signers = ".github/allowed_signers"   # git's SSH format, to verify SSH signatures
+# keyring = "keys/maintainers.asc"              # OpenPGP public keys, to verify PGP signatures
+# reviews = ["exports/prs.json"]                # gh pr list --json … / GitLab merge requests
+# protection = ["exports/main-protection.json"] # GitHub protection or ruleset, GitLab branches
+# max_commits = 10000
+
+# Secret scanning (`safeguard secrets`, claims 1.4.3, 1.4.5, 2.1.4).
+# [secrets]
+# history = true                                # scan every blob of the git history too
+# baseline = ".safeguard-secrets.toml"          # reviewed secrets (safeguard secrets review)
 "#
     )
 }

@@ -25,6 +25,59 @@ pub struct Config {
     /// The manual evidence register: documents that back claims no collector can observe.
     #[serde(default)]
     pub manual_evidence: Vec<ManualEvidence>,
+    /// Trust anchors and forge exports for commit provenance (`safeguard source`).
+    #[serde(default)]
+    pub source: SourceSettings,
+    /// Secret scanning (`safeguard secrets`).
+    #[serde(default)]
+    pub secrets: SecretsSettings,
+}
+
+/// `[source]`: paths are relative to `safeguard.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSettings {
+    /// git's SSH allowed-signers file.
+    #[serde(default)]
+    pub allowed_signers: Option<String>,
+    /// An OpenPGP keyring (armored or binary public keys).
+    #[serde(default)]
+    pub keyring: Option<String>,
+    /// Forge review exports (`gh pr list --json …`, GitLab merge requests).
+    #[serde(default)]
+    pub reviews: Vec<String>,
+    /// Branch protection exports (GitHub protection or rulesets, GitLab protected branches).
+    #[serde(default)]
+    pub protection: Vec<String>,
+    /// Commits read, newest first (default 10000).
+    #[serde(default)]
+    pub max_commits: Option<usize>,
+}
+
+/// `[secrets]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretsSettings {
+    /// Scan the git history as well as the working tree (default true).
+    #[serde(default = "yes")]
+    pub history: bool,
+    /// The reviewed-baseline file, relative to `safeguard.toml` (default
+    /// `.safeguard-secrets.toml` beside it, when it exists).
+    #[serde(default)]
+    pub baseline: Option<String>,
+}
+
+impl Default for SecretsSettings {
+    fn default() -> Self {
+        SecretsSettings {
+            history: true,
+            baseline: None,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

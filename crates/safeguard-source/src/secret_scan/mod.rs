@@ -772,7 +772,6 @@ pub fn sarif(report: &Report, tool_version: &str) -> serde_json::Value {
                 "rules": rules,
             }},
             "results": results,
-            "columnKind": "utf16CodeUnits",
         }]
     })
 }
