@@ -217,6 +217,27 @@ pub fn scan(
     scanner: &Scanner,
     baseline: Option<&Baseline>,
 ) -> Result<Report, ScanError> {
+    scan_inner(root, None, options, scanner, baseline)
+}
+
+/// As [`scan`], with the working-tree files given (relative to `root`) instead of walked.
+pub fn scan_files_of(
+    root: &Path,
+    files: &[String],
+    options: &Options,
+    scanner: &Scanner,
+    baseline: Option<&Baseline>,
+) -> Result<Report, ScanError> {
+    scan_inner(root, Some(files), options, scanner, baseline)
+}
+
+fn scan_inner(
+    root: &Path,
+    given: Option<&[String]>,
+    options: &Options,
+    scanner: &Scanner,
+    baseline: Option<&Baseline>,
+) -> Result<Report, ScanError> {
     let meta = std::fs::metadata(root).map_err(|source| ScanError::Root {
         path: root.to_path_buf(),
         source,
@@ -246,7 +267,16 @@ pub fn scan(
     };
     let mut covered: HashSet<String> = HashSet::new();
     if options.tree {
-        let files = walk(root, options, &mut report);
+        let files = match given {
+            Some(list) => list
+                .iter()
+                .filter_map(|rel| {
+                    let meta = std::fs::symlink_metadata(root.join(rel)).ok()?;
+                    meta.is_file().then(|| (rel.clone(), meta.len()))
+                })
+                .collect(),
+            None => walk(root, options, &mut report),
+        };
         scan_files(root, &files, options, scanner, &mut report, &mut hits);
         if options.history {
             if let Some(repo) = &repo {
