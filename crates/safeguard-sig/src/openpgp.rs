@@ -1392,10 +1392,8 @@ impl Keyring {
                         first_failure.get_or_insert(f);
                     }
                 },
-                0x20 => {
-                    if self_check(sig, &|_| {}).is_ok() {
-                        revoked = Some(revocation(sig));
-                    }
+                0x20 if self_check(sig, &|_| {}).is_ok() => {
+                    revoked = Some(revocation(sig));
                 }
                 _ => {}
             }
@@ -1433,10 +1431,8 @@ impl Keyring {
                             failure.get_or_insert(f);
                         }
                     },
-                    0x28 => {
-                        if self_check(sig, &feed).is_ok() {
-                            revoked = Some(revocation(sig));
-                        }
+                    0x28 if self_check(sig, &feed).is_ok() => {
+                        revoked = Some(revocation(sig));
                     }
                     _ => {}
                 }
