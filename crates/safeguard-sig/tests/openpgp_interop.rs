@@ -573,3 +573,27 @@ fn git_commit_signed_with_gpg_verifies() {
         "Alice <alice@example.org>",
     );
 }
+
+#[test]
+fn revoked_key_is_bad() {
+    if !have("gpg") {
+        return;
+    }
+    let g = Gpg::new();
+    let fpr = g.gen_key("Gone <gone@example.org>", "ed25519", "sign", "never");
+    let sig = g.detach(&fpr, DATA);
+    let before = ring(&g.export(&[&fpr], true));
+    assert!(openpgp::verify_detached(&sig, DATA, &before).is_good());
+
+    // gpg keeps a revocation certificate for every new key, with a ':' guarding its armor.
+    let rev_path = g.dir().join("openpgp-revocs.d").join(format!("{fpr}.rev"));
+    let rev = String::from_utf8_lossy(&read(&rev_path)).replace(":-----BEGIN", "-----BEGIN");
+    let rev_file = g.dir().join("revocation.asc");
+    write(&rev_file, rev.as_bytes());
+    g.gpg(&["--import", &rev_file.to_string_lossy()]);
+    let after = ring(&g.export(&[&fpr], true));
+    expect_bad(
+        &openpgp::verify_detached(&sig, DATA, &after),
+        &format!("key {fpr} was revoked"),
+    );
+}
