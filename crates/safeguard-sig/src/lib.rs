@@ -9,6 +9,8 @@
 //!
 //! Nothing here touches the network or the file system beyond what the caller passes in.
 
+#![warn(missing_docs)]
+
 mod crypto;
 pub mod openpgp;
 pub mod sshsig;
