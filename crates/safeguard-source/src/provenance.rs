@@ -342,7 +342,11 @@ fn verify(c: &Commit, options: &Options) -> Verdict {
             };
             use safeguard_sig::openpgp::{Outcome, verify_detached};
             match verify_detached(sig, &c.payload, keyring) {
-                Outcome::Good { fingerprint, user_id } => (
+                Outcome::Good {
+                    fingerprint,
+                    user_id,
+                    ..
+                } => (
                     "openpgp",
                     "good",
                     Some(match user_id {
@@ -352,11 +356,11 @@ fn verify(c: &Commit, options: &Options) -> Verdict {
                     None,
                 ),
                 Outcome::Bad { reason } => ("openpgp", "bad", None, Some(reason)),
-                Outcome::UnknownKey { key_id } => (
+                Outcome::UnknownKey { issuer } => (
                     "openpgp",
                     "unknown-key",
                     None,
-                    Some(format!("key {key_id} is not in the keyring")),
+                    Some(format!("key {issuer} is not in the keyring")),
                 ),
                 Outcome::Unsupported { reason } => ("openpgp", "unsupported", None, Some(reason)),
                 Outcome::Malformed { reason } => ("openpgp", "malformed", None, Some(reason)),
