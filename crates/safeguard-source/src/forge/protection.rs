@@ -756,7 +756,7 @@ pub enum Safeguard {
     StaleApprovalsDismissed,
     /// Code owners must approve changes to what they own.
     CodeOwnerReview,
-    /// No one, administrators included, can bypass the rules.
+    /// Review is required and no one, administrators included, can bypass it.
     NoBypass,
     /// Commits must be signed.
     SignedCommits,
@@ -833,7 +833,10 @@ impl Safeguard {
             }
             Safeguard::CodeOwnerReview => p.code_owner_review,
             Safeguard::NoBypass => {
-                p.enforce_for_admins && p.bypass.is_empty() && !p.approvals_overridable
+                p.require_pull_request
+                    && p.enforce_for_admins
+                    && p.bypass.is_empty()
+                    && !p.approvals_overridable
             }
             Safeguard::SignedCommits => p.require_signed_commits,
             Safeguard::TwoApprovals => p.require_pull_request && p.required_approvals >= 2,
