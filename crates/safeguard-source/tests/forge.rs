@@ -741,6 +741,28 @@ fn github_rulesets() {
     assert!(applies_to(&list[0], "sandbox/x", "main"));
     assert!(!applies_to(&list[0], "sandbox/x/y", "main"));
 
+    // Without bypass_actors (hidden from users who cannot edit rulesets) the bypass list is
+    // unknown, so administrators are not taken to be bound.
+    let hidden = mutate("github-ruleset.json", |v| {
+        v.as_object_mut().unwrap().remove("bypass_actors");
+        v["rules"][3]["parameters"]["required_approving_review_count"] = json!(2);
+    });
+    let list = read_protection("r.json", &hidden).unwrap();
+    assert!(!list[0].enforce_for_admins && list[0].bypass.is_empty());
+    assert!(list[0].notes[0].contains("bypass_actors"));
+    let a = protection::assess(&list, "main", "main");
+    assert_eq!(a.level, 3);
+    assert_eq!(a.missing[0].safeguard, Safeguard::NoBypass);
+    // With an empty list, no one bypasses: every safeguard is there.
+    let open = mutate("github-ruleset.json", |v| {
+        v["bypass_actors"] = json!([]);
+        v["rules"][3]["parameters"]["required_approving_review_count"] = json!(2);
+    });
+    let a = protection::assess(&read_protection("r.json", &open).unwrap(), "main", "main");
+    assert_eq!(a.level, 4);
+    assert_eq!(a.level_name, "no bypass");
+    assert!(a.missing.is_empty());
+
     // Rulesets and classic protection together: the strictest of each.
     let mut both = read("github-branch-protection-weak.json");
     both.extend(read("github-ruleset.json"));

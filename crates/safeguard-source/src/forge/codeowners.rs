@@ -572,8 +572,29 @@ enum Seg {
     Any,
     /// A segment without wildcards.
     Lit(Box<str>),
-    /// A segment glob.
-    Glob(Vec<Tok>),
+    /// A segment glob, with the literal text it must start and end with (a cheap pre-check).
+    Glob {
+        toks: Vec<Tok>,
+        prefix: Box<str>,
+        suffix: Box<str>,
+    },
+}
+
+impl Seg {
+    fn glob(toks: Vec<Tok>) -> Seg {
+        let lit = |t: &Tok| match t {
+            Tok::Char(c) => Some(*c),
+            _ => None,
+        };
+        let prefix: String = toks.iter().map_while(lit).collect();
+        let mut suffix: Vec<char> = toks.iter().rev().map_while(lit).collect();
+        suffix.reverse();
+        Seg::Glob {
+            toks,
+            prefix: prefix.into(),
+            suffix: suffix.into_iter().collect::<String>().into(),
+        }
+    }
 }
 
 /// A compiled CODEOWNERS pattern: segments matched against a path's segments with `Any` as the
@@ -610,7 +631,7 @@ impl Matcher {
                                 .into(),
                         )
                     } else {
-                        Seg::Glob(toks)
+                        Seg::glob(toks)
                     }
                 }
             })
@@ -622,14 +643,15 @@ impl Matcher {
             Flavor::GitHub => anchored_slash || segs.len() > 1,
             Flavor::GitLab => anchored_slash,
         };
-        let ends_in_star = matches!(segs.last(), Some(Seg::Glob(t)) if t.as_slice() == [Tok::Star]);
+        let ends_in_star =
+            matches!(segs.last(), Some(Seg::Glob { toks, .. }) if toks.as_slice() == [Tok::Star]);
         let has_dir = anchored_slash || segs.len() > 1;
         if !anchored && !matches!(segs.first(), Some(Seg::Any)) {
             segs.insert(0, Seg::Any);
         }
         if dir_only {
             // At least one more segment below the directory.
-            segs.push(Seg::Glob(vec![Tok::Star]));
+            segs.push(Seg::glob(vec![Tok::Star]));
             segs.push(Seg::Any);
         } else if !(ends_in_star && has_dir) {
             // The path itself, or anything under it when it names a directory.
@@ -642,7 +664,16 @@ impl Matcher {
         match seg {
             Seg::Any => true,
             Seg::Lit(l) => **l == *s,
-            Seg::Glob(toks) => glob::match_uniform(toks, s, false),
+            Seg::Glob {
+                toks,
+                prefix,
+                suffix,
+            } => {
+                s.len() >= prefix.len() + suffix.len()
+                    && s.starts_with(&**prefix)
+                    && s.ends_with(&**suffix)
+                    && glob::match_uniform(toks, s, false)
+            }
         }
     }
 

@@ -17,7 +17,10 @@ pub mod reviews;
 
 pub use codeowners::{CodeOwners, Coverage, Flavor};
 pub use message::{PrForm, PrRef, ReviewSignals, review_signals};
-pub use protection::{BranchProtection, ProtectionAssessment, applies_to, read_protection};
+pub use protection::{
+    BranchProtection, ProtectionAssessment, applies_to, assess, read_protection,
+    read_protection_set,
+};
 pub use reviews::{Review, ReviewExport, read_reviews};
 
 /// Why a forge export could not be read.

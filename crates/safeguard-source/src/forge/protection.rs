@@ -504,7 +504,8 @@ fn github_ruleset(n: &Node<'_>) -> Result<Vec<BranchProtection>, ForgeError> {
             _ => {}
         }
     }
-    let mut admins_bypass = false;
+    // Unknown bypass lists are not taken to bind administrators.
+    let mut admins_bypass = n.get("bypass_actors")?.is_none();
     match n.get("bypass_actors")? {
         Some(actors) => {
             for a in actors.items()? {

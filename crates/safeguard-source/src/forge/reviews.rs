@@ -31,7 +31,8 @@ pub struct Review {
     pub url: Option<String>,
     /// Author's login; `None` when the account is gone or not exported.
     pub author: Option<String>,
-    /// Who approved it, the author excluded, in first-approval order.
+    /// Who approved it, the author excluded (GitHub: in order of each reviewer's first
+    /// deciding review).
     pub approvers: Vec<String>,
     /// Whether the author approved their own change (which does not count).
     pub self_approved: bool,
