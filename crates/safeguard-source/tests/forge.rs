@@ -118,6 +118,33 @@ fn gitlab_bitbucket_azure_references() {
     assert_eq!(s.pr, pr("bitbucket", 7, PrForm::MergeSubject));
     assert_eq!(s.approved_by, ["Bob Smith", "Carol Jones"]);
 
+    // Bitbucket Server / Data Center templates.
+    assert_eq!(
+        review_signals(
+            "Merge pull request #31 in FW/firmware from feature/ota to master\n\n\
+             * commit 'abc':\n  Add OTA\n",
+            2
+        )
+        .pr,
+        pr("bitbucket", 31, PrForm::MergeSubject)
+    );
+    assert_eq!(
+        review_signals(
+            "Pull request #32: Add OTA watchdog\n\nMerge in FW/firmware from feature/wd to master\n",
+            2
+        )
+        .pr,
+        pr("bitbucket", 32, PrForm::MergeSubject)
+    );
+    assert_eq!(
+        review_signals("Pull request #32: typed by hand\n\nNo merge line.", 1).pr,
+        None
+    );
+    assert_eq!(
+        review_signals("Merge pull request #5 into the wrong words", 2).pr,
+        None
+    );
+
     // "Related work items" has spaces in its token: not a trailer.
     let azure = "Merged PR 12: Add telemetry opt-out\n\nRelated work items: #345";
     let s = review_signals(azure, 2);

@@ -8,7 +8,9 @@
 //! | GitHub | merge commit (2+ parents) subject | `Merge pull request #123 from owner/branch` |
 //! | GitHub | squash-merge subject | `Title of the change (#123)` |
 //! | GitLab | any line (merge commit template) | `See merge request group/project!45` |
-//! | Bitbucket | subject | `Merged in branch (pull request #7)` |
+//! | Bitbucket Cloud | subject | `Merged in branch (pull request #7)` |
+//! | Bitbucket Server | subject | `Merge pull request #7 in PROJ/repo from a to b` |
+//! | Bitbucket Server | subject, then a `Merge in PROJ/repo from …` line | `Pull request #7: Title` |
 //! | Azure DevOps | subject | `Merged PR 12: Title` |
 //!
 //! Trailers are read as `git interpret-trailers` reads them: only from the message's last
@@ -152,12 +154,24 @@ fn pr_ref(message: &str, parent_count: usize) -> Option<PrRef> {
         number,
         form,
     };
-    if parent_count > 1
-        && let Some(rest) = subj.strip_prefix("Merge pull request #")
+    if let Some(rest) = subj.strip_prefix("Merge pull request #")
         && let Some((n, tail)) = number(rest)
-        && (tail.is_empty() || tail.starts_with(' '))
     {
-        return Some(make("github", n, PrForm::MergeSubject));
+        // Bitbucket Server / Data Center (older template): `… #7 in PROJ/repo from a to b`.
+        if tail.starts_with(" in ") && tail.contains(" from ") {
+            return Some(make("bitbucket", n, PrForm::MergeSubject));
+        }
+        if parent_count > 1 && (tail.is_empty() || tail.starts_with(" from ")) {
+            return Some(make("github", n, PrForm::MergeSubject));
+        }
+    }
+    // Bitbucket Server / Data Center: `Pull request #7: Title` then `Merge in PROJ/repo from …`.
+    if let Some(rest) = subj.strip_prefix("Pull request #")
+        && let Some((n, tail)) = number(rest)
+        && tail.starts_with(':')
+        && lines(message).any(|l| l.trim_start().starts_with("Merge in "))
+    {
+        return Some(make("bitbucket", n, PrForm::MergeSubject));
     }
     if let Some(rest) = subj.strip_prefix("Merged in ")
         && let Some(i) = rest.rfind("(pull request #")
