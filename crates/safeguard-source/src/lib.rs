@@ -11,6 +11,7 @@ pub mod commits;
 pub mod forge;
 pub mod git;
 pub mod objects;
+pub mod provenance;
 pub mod secrets;
 mod util;
 

@@ -8,9 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use safeguard_model::facts::{
-    CodeownersFacts, ProtectionFacts, SourceProvenanceFacts,
-};
+use safeguard_model::facts::{CodeownersFacts, ProtectionFacts, SourceProvenanceFacts};
 use safeguard_sig::openpgp::Keyring;
 use safeguard_sig::sshsig::AllowedSigners;
 use safeguard_sig::{Kind, signature_kind};
@@ -204,10 +202,7 @@ fn range_args(range: &Range, max: usize) -> (Vec<String>, String) {
 }
 
 /// For each commit id, the CI and build files it changed (first-parent diff; merges: none).
-fn changed_files(
-    repo: &Repo,
-    ids: &[String],
-) -> Result<BTreeMap<String, Vec<String>>, GitError> {
+fn changed_files(repo: &Repo, ids: &[String]) -> Result<BTreeMap<String, Vec<String>>, GitError> {
     let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for chunk in ids.chunks(2000) {
         let mut args: Vec<&str> = vec![
@@ -248,20 +243,9 @@ pub fn is_build_file(path: &str) -> bool {
 }
 
 fn codeowners_file(repo: &Repo, files: &[String]) -> Option<(String, CodeOwners)> {
-    let known: BTreeSet<&str> = files.iter().map(String::as_str).collect();
-    for candidate in [
-        ".github/CODEOWNERS",
-        "CODEOWNERS",
-        "docs/CODEOWNERS",
-        ".gitlab/CODEOWNERS",
-    ] {
-        if !known.contains(candidate) {
-            continue;
-        }
-        let text = std::fs::read_to_string(repo.root().join(candidate)).ok()?;
-        return Some((candidate.to_string(), codeowners::parse(candidate, &text)));
-    }
-    None
+    let (path, flavor) = codeowners::locate(files, None)?;
+    let text = std::fs::read_to_string(repo.root().join(path)).ok()?;
+    Some((path.to_string(), codeowners::parse_as(path, &text, flavor)))
 }
 
 fn provenance_of(
@@ -287,7 +271,10 @@ fn provenance_of(
     for export in &options.reviews {
         if let Some(r) = export.get(&c.id) {
             for a in &r.approvers {
-                review.push(format!("approved by {a} ({} #{}, forge export)", r.forge, r.number));
+                review.push(format!(
+                    "approved by {a} ({} #{}, forge export)",
+                    r.forge, r.number
+                ));
             }
         }
     }
@@ -318,8 +305,17 @@ fn verify(c: &Commit, options: &Options) -> Verdict {
                 return ("ssh", "not-checked", None, None);
             };
             use safeguard_sig::sshsig::{NAMESPACE_GIT, Outcome, verify};
-            match verify(sig, &c.payload, NAMESPACE_GIT, signers, Some(c.committer.time)) {
-                Outcome::Good { principal, key_fingerprint } => (
+            match verify(
+                sig,
+                &c.payload,
+                NAMESPACE_GIT,
+                signers,
+                Some(c.committer.time),
+            ) {
+                Outcome::Good {
+                    principal,
+                    key_fingerprint,
+                } => (
                     "ssh",
                     "good",
                     Some(format!("{principal} ({key_fingerprint})")),
@@ -330,7 +326,9 @@ fn verify(c: &Commit, options: &Options) -> Verdict {
                     "ssh",
                     "unknown-key",
                     None,
-                    Some(format!("key {key_fingerprint} is not in the allowed-signers file")),
+                    Some(format!(
+                        "key {key_fingerprint} is not in the allowed-signers file"
+                    )),
                 ),
                 Outcome::Unsupported { reason } => ("ssh", "unsupported", None, Some(reason)),
                 Outcome::Malformed { reason } => ("ssh", "malformed", None, Some(reason)),
@@ -372,7 +370,12 @@ fn verify(c: &Commit, options: &Options) -> Verdict {
             None,
             Some("X.509 (gpgsm) signatures are recorded but not verified".into()),
         ),
-        Kind::Unknown => ("unknown", "malformed", None, Some("unrecognised signature armor".into())),
+        Kind::Unknown => (
+            "unknown",
+            "malformed",
+            None,
+            Some("unrecognised signature armor".into()),
+        ),
     }
 }
 
@@ -388,9 +391,13 @@ pub fn facts(report: &Report) -> SourceProvenanceFacts {
     };
     let mut authors = BTreeSet::new();
     for c in &report.commits {
-        *f.signature_kinds.entry(c.signature.to_string()).or_default() += 1;
+        *f.signature_kinds
+            .entry(c.signature.to_string())
+            .or_default() += 1;
         if c.signature != "none" {
-            *f.verification.entry(c.verification.to_string()).or_default() += 1;
+            *f.verification
+                .entry(c.verification.to_string())
+                .or_default() += 1;
         }
         authors.insert(c.author.as_str());
         if c.verification == "bad" && f.bad_signatures.len() < 20 {
@@ -473,16 +480,16 @@ trait WithCoverage {
 
 impl WithCoverage for CodeownersFacts {
     fn with_coverage(mut self, cov: &codeowners::Coverage) -> Self {
-        self.ci_files = cov.ci.total as u64;
-        self.ci_owned = cov.ci.owned as u64;
-        self.build_files = cov.build.total as u64;
-        self.build_owned = cov.build.owned as u64;
+        self.ci_files = cov.ci_config.total as u64;
+        self.ci_owned = cov.ci_config.owned as u64;
+        self.build_files = cov.build_scripts.total as u64;
+        self.build_owned = cov.build_scripts.owned as u64;
         self.self_owned = cov.codeowners_owned;
         self.unowned = cov
-            .ci
+            .ci_config
             .unowned
             .iter()
-            .chain(cov.build.unowned.iter())
+            .chain(cov.build_scripts.unowned.iter())
             .take(20)
             .cloned()
             .collect();
