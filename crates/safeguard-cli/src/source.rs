@@ -66,6 +66,9 @@ pub struct SourceArgs {
     /// Commits of HEAD since this date (YYYY-MM-DD).
     #[arg(long)]
     since: Option<String>,
+    /// Every commit reachable from any branch or tag, not only HEAD's.
+    #[arg(long, conflicts_with_all = ["range", "since"])]
+    all_refs: bool,
     /// Read at most this many commits, newest first.
     #[arg(long, default_value_t = 10_000)]
     max_commits: usize,
@@ -140,6 +143,7 @@ pub fn run(args: SourceArgs, quiet: bool) -> Result<ExitCode> {
         &args.protection,
     )?;
     opts.range = match (&args.range, &args.since) {
+        _ if args.all_refs => Range::AllRefs,
         (Some(r), _) => Range::Revisions(r.clone()),
         (None, Some(d)) => Range::Since(d.clone()),
         (None, None) => Range::Head,

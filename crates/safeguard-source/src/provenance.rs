@@ -32,6 +32,8 @@ pub enum Range {
     Revisions(String),
     /// Commits of `HEAD` since a date (`YYYY-MM-DD` or anything `git --since` takes).
     Since(String),
+    /// Everything reachable from any ref.
+    AllRefs,
 }
 
 /// Trust anchors and forge exports.
@@ -138,6 +140,8 @@ pub fn collect(
     for c in &batch.commits {
         commits.push(provenance_of(c, options, changed.get(&c.id)));
     }
+    let parents: Vec<&[String]> = batch.commits.iter().map(|c| c.parents.as_slice()).collect();
+    inherit_merge_reviews(&mut commits, &parents);
     let branch = repo.branch()?;
     let default = branch.clone().unwrap_or_else(|| "main".into());
     let (codeowners_path, coverage) = match codeowners_file(repo, files) {
@@ -177,6 +181,74 @@ pub fn collect(
     })
 }
 
+/// Commits that reached the mainline through a merge inherit the merge's review evidence: a
+/// pull request reviews every commit it brings in.
+///
+/// The mainline is the first-parent chain from the first commit listed (the tip). Walking it
+/// from oldest to newest, each merge claims the commits reachable from its other parents that
+/// no older mainline commit reaches — exactly `M^1..M`, without one `git rev-list` per merge.
+fn inherit_merge_reviews(commits: &mut [CommitProvenance], parents: &[&[String]]) {
+    use std::collections::HashMap;
+    let index: HashMap<&str, usize> = commits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let mut mainline = Vec::new();
+    let mut visited = vec![false; commits.len()];
+    let mut at = if commits.is_empty() { None } else { Some(0) };
+    while let Some(i) = at {
+        if visited[i] {
+            break;
+        }
+        visited[i] = true;
+        mainline.push(i);
+        at = parents
+            .get(i)
+            .and_then(|p| p.first())
+            .and_then(|p| index.get(p.as_str()).copied());
+    }
+    let mut inherited: Vec<(usize, String)> = Vec::new();
+    for &m in mainline.iter().rev() {
+        let others = parents
+            .get(m)
+            .map_or(&[][..], |p| p.get(1..).unwrap_or(&[]));
+        if others.is_empty() {
+            continue;
+        }
+        let note = if commits[m].review.is_empty() {
+            None
+        } else {
+            Some(format!(
+                "via merge {} ({})",
+                &commits[m].id[..commits[m].id.len().min(10)],
+                commits[m].review.join("; ")
+            ))
+        };
+        let mut stack: Vec<usize> = others
+            .iter()
+            .filter_map(|p| index.get(p.as_str()).copied())
+            .collect();
+        while let Some(i) = stack.pop() {
+            if visited[i] {
+                continue;
+            }
+            visited[i] = true;
+            if let Some(n) = &note {
+                inherited.push((i, n.clone()));
+            }
+            if let Some(ps) = parents.get(i) {
+                stack.extend(ps.iter().filter_map(|p| index.get(p.as_str()).copied()));
+            }
+        }
+    }
+    for (i, note) in inherited {
+        if let Some(c) = commits.get_mut(i) {
+            c.review.push(note);
+        }
+    }
+}
+
 fn range_args(range: &Range, max: usize) -> (Vec<String>, String) {
     let mut args = vec!["rev-list".to_string()];
     if max > 0 {
@@ -191,6 +263,10 @@ fn range_args(range: &Range, max: usize) -> (Vec<String>, String) {
             args.push("--end-of-options".into());
             args.push(r.clone());
             r.clone()
+        }
+        Range::AllRefs => {
+            args.push("--all".into());
+            "all refs".to_string()
         }
         Range::Since(d) => {
             args.push(format!("--since={d}"));
@@ -418,13 +494,15 @@ pub fn facts(report: &Report) -> SourceProvenanceFacts {
         }
         let mut sources = BTreeSet::new();
         for r in &c.review {
-            sources.insert(if r.starts_with("pull request") {
-                "pull-request"
-            } else if r.ends_with("forge export)") {
-                "forge-export"
-            } else {
-                "trailer"
-            });
+            sources.insert(
+                if r.starts_with("pull request") || r.starts_with("via merge") {
+                    "pull-request"
+                } else if r.ends_with("forge export)") {
+                    "forge-export"
+                } else {
+                    "trailer"
+                },
+            );
         }
         for s in sources {
             *f.review_sources.entry(s.to_string()).or_default() += 1;
