@@ -296,8 +296,9 @@ impl Loaded {
     }
 }
 
-/// Sort by (file, line, column, audit, message) and drop exact duplicates (a node reached
-/// through a YAML alias or merge key is reported once).
+/// Sort by (file, line, column, audit, message) and drop exact duplicates. (A template node
+/// reached by several jobs through a YAML merge key is reported once per job, each message
+/// naming its job.)
 fn finish(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.audit, &a.message)

@@ -71,16 +71,12 @@ fn uses_practices(action: &str, step: &StepRef<'_>) -> Vec<(Practice, String)> {
                 add(Publish, "GoReleaser");
             }
         }
-        "docker/build-push-action" | "docker/bake-action" => {
-            if with("push").as_deref() == Some("true") {
-                add(Publish, "image push");
-            }
+        "docker/build-push-action" | "docker/bake-action"
+            if with("push").as_deref() == Some("true") =>
+        {
+            add(Publish, "image push")
         }
-        "changesets/action" => {
-            if step.with("publish").is_some() {
-                add(Publish, "changesets publish");
-            }
-        }
+        "changesets/action" if step.with("publish").is_some() => add(Publish, "changesets publish"),
         _ if action.starts_with("slsa-framework/slsa-github-generator/") => {
             add(Attest, "SLSA provenance generator")
         }

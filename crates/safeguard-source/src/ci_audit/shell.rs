@@ -37,10 +37,10 @@ pub fn commands(script: &str) -> Vec<Cmd<'_>> {
     let mut word_start: Option<usize> = None;
     let mut i = 0;
     let flush_word = |words: &mut Vec<(usize, usize)>, start: &mut Option<usize>, end: usize| {
-        if let Some(s) = start.take() {
-            if end > s {
-                words.push((s, end));
-            }
+        if let Some(s) = start.take()
+            && end > s
+        {
+            words.push((s, end));
         }
     };
     let mut flush_cmd = |words: &mut Vec<(usize, usize)>, pipeline: usize| {
@@ -143,11 +143,11 @@ fn simple<'a>(words: &[&'a str], offsets: &[usize], pipeline: usize) -> Option<C
             while words.get(i).is_some_and(|w| w.starts_with('-')) {
                 i += 1;
             }
-        } else if matches!(name, "pipx" | "poetry" | "uv" | "pdm" | "hatch")
-            && words.get(i + 1) == Some(&"run")
+        } else if (matches!(name, "pipx" | "poetry" | "uv" | "pdm" | "hatch")
+            && words.get(i + 1) == Some(&"run"))
+            || (name.starts_with("python") && words.get(i + 1) == Some(&"-m"))
         {
-            i += 2;
-        } else if name.starts_with("python") && words.get(i + 1) == Some(&"-m") {
+            // `pipx run X`, `python -m X`: X is the program.
             i += 2;
         } else {
             break;
@@ -500,13 +500,7 @@ mod tests {
 
     #[test]
     fn practices() {
-        let p = |s: &str| {
-            commands(s)
-                .iter()
-                .filter_map(practice)
-                .map(|(p, w)| (p, w))
-                .collect::<Vec<_>>()
-        };
+        let p = |s: &str| commands(s).iter().filter_map(practice).collect::<Vec<_>>();
         assert_eq!(
             p("cargo +nightly fuzz run parse"),
             [(Practice::Fuzz, "cargo fuzz")]

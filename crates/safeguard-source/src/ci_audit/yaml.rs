@@ -64,7 +64,8 @@ pub struct Scalar {
     pub text: String,
     /// How it was written.
     pub style: Style,
-    /// Byte offset of the scalar's first source character (for blocks, the `|`/`>`).
+    /// Byte offset of the scalar's first source character (for blocks, the first content
+    /// character, after the header and any blank lines).
     pub start: usize,
     /// Byte offset just past the scalar's source.
     pub end: usize,
@@ -575,7 +576,8 @@ impl Source {
 /// The file position of `value[offset..offset + len]` inside scalar `node`.
 ///
 /// Literal (`|`) blocks map exactly: each value line is a source line with the block's
-/// indentation removed. Other styles find the same occurrence of the matched text in the
+/// indentation removed (the scalar's span starts at its first content character, after any
+/// blank lines). Other styles find the same occurrence of the matched text in the
 /// scalar's source; when that fails (escapes changed it) the scalar's own position is used.
 pub fn locate(lines: &Source, node: &Node, offset: usize, len: usize) -> (u32, u32) {
     let fallback = (node.line, node.column);
@@ -588,20 +590,13 @@ pub fn locate(lines: &Source, node: &Node, offset: usize, len: usize) -> (u32, u
     let Some(before) = s.text.get(..offset) else {
         return fallback;
     };
-    if s.style == Style::Literal {
-        if let Some(pos) = locate_literal(lines, s, before, needle) {
-            return pos;
-        }
+    if s.style == Style::Literal
+        && let Some(pos) = locate_literal(lines, s, before, needle)
+    {
+        return pos;
     }
-    let Some(raw) = lines.text().get(s.start..s.end) else {
-        return fallback;
-    };
-    // Block headers (`|-  # comment`) are not content: search after the header line.
-    let skip = match s.style {
-        Style::Literal | Style::Folded => raw.find('\n').map(|i| i + 1).unwrap_or(raw.len()),
-        _ => 0,
-    };
-    let Some(body) = raw.get(skip..) else {
+    // The scalar's source (for blocks, from the first content character).
+    let Some(body) = lines.text().get(s.start..s.end) else {
         return fallback;
     };
     if needle.is_empty() {
@@ -609,7 +604,7 @@ pub fn locate(lines: &Source, node: &Node, offset: usize, len: usize) -> (u32, u
     }
     let nth = before.matches(needle).count();
     match body.match_indices(needle).nth(nth) {
-        Some((i, _)) => lines.position(s.start + skip + i),
+        Some((i, _)) => lines.position(s.start + i),
         None => fallback,
     }
 }
@@ -619,8 +614,11 @@ fn locate_literal(lines: &Source, s: &Scalar, before: &str, needle: &str) -> Opt
     let value_line = before.matches('\n').count();
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
     let col_in_value = before.get(line_start..)?.chars().count();
-    let (header_line, _) = lines.position(s.start);
-    let src_line_no = usize::try_from(header_line).ok()? + 1 + value_line;
+    // The scalar's span starts at its first content line; blank lines before it are leading
+    // newlines of the value.
+    let leading = s.text.bytes().take_while(|&b| b == b'\n').count();
+    let (first_line, _) = lines.position(s.start);
+    let src_line_no = usize::try_from(first_line).ok()? + value_line.checked_sub(leading)?;
     let src = lines.line(src_line_no)?;
     // The value line as written (up to the next newline).
     let rest = s.text.get(line_start..)?;
@@ -657,13 +655,21 @@ mod tests {
 
     #[test]
     fn literal_block_positions_are_exact() {
-        let text = "run: |  # header ${{ x }}\n  echo one\n\n    echo ${{ github.head_ref }}\n";
+        let text = "run: |  # header ${{ x }}\n\n  echo one\n\n    echo ${{ github.head_ref }}\n";
+        let root = one(text);
+        let lines = Source::new(text);
+        let run = root.get("run").unwrap();
+        assert_eq!((run.line, run.column), (3, 3));
+        let s = run.as_str().unwrap();
+        let off = s.find("${{").unwrap();
+        assert_eq!(locate(&lines, run, off, 3), (5, 10));
+        // Exact even where a search would be fooled: the same text twice on one line.
+        let text = "run: |\n  a ${{ x }} ${{ x }}\n";
         let root = one(text);
         let lines = Source::new(text);
         let run = root.get("run").unwrap();
         let s = run.as_str().unwrap();
-        let off = s.find("${{").unwrap();
-        assert_eq!(locate(&lines, run, off, 3), (4, 10));
+        assert_eq!(locate(&lines, run, s.rfind("${{").unwrap(), 3), (2, 14));
     }
 
     #[test]

@@ -121,12 +121,12 @@ fn names_head(text: &str) -> bool {
     })
 }
 
+/// A place in a step: its node, an exact position inside it (for scripts), and what happens.
+type Place<'a> = (&'a Node, Option<(u32, u32)>, String);
+
 /// Places where a step fetches the pull request's code: `actions/checkout` with a head `ref:`
 /// or `repository:`, or `git checkout|fetch|switch|pull` / `gh pr checkout` in `run:`.
-fn head_checkouts<'a>(
-    doc: &CiDoc,
-    step: &StepRef<'a>,
-) -> Vec<(&'a Node, Option<(u32, u32)>, String)> {
+fn head_checkouts<'a>(doc: &CiDoc, step: &StepRef<'a>) -> Vec<Place<'a>> {
     let mut out = Vec::new();
     if step.action().as_deref() == Some("actions/checkout") {
         for key in ["ref", "repository"] {

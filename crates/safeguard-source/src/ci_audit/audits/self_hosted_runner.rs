@@ -58,16 +58,15 @@ impl Audit for SelfHostedRunner {
                 format!(" and the workflow runs on `{}`", pr.join("`/`"))
             };
             for job in github::jobs(&doc.root) {
-                let Some((node, confidence, why)) = self_hosted(&job) else {
-                    continue;
-                };
-                out.at(
-                    doc,
-                    node,
-                    Rating(severity, confidence),
-                    format!("job `{}` runs on {why}{context}", job.id),
-                    FIX,
-                );
+                for (node, confidence, why) in self_hosted(&job) {
+                    out.at(
+                        doc,
+                        node,
+                        Rating(severity, confidence),
+                        format!("job `{}` runs on {why}{context}", job.id),
+                        FIX,
+                    );
+                }
             }
         }
     }
@@ -80,89 +79,118 @@ fn github_hosted(label: &str) -> bool {
         .any(|p| l.starts_with(p))
 }
 
-/// The labels of a job with `${{ matrix.x }}` resolved from `strategy.matrix`.
-fn resolved_labels<'a>(
+/// The values `${{ matrix.<key> }}` can take in a job.
+fn matrix_values<'a>(job: &Job<'a>, key: &str) -> Vec<&'a Node> {
+    let mut values: Vec<&Node> = Vec::new();
+    let Some(matrix) = job.node.get("strategy").and_then(|s| s.get("matrix")) else {
+        return values;
+    };
+    let is_key = |k: &Node| k.as_str().is_some_and(|k| k.eq_ignore_ascii_case(key));
+    for e in matrix.entries() {
+        if is_key(&e.key) {
+            match e.value.as_seq() {
+                Some(items) => values.extend(items.iter().map(|i| &**i)),
+                None => values.push(&e.value),
+            }
+        }
+    }
+    if let Some(include) = matrix.get("include").and_then(Node::as_seq) {
+        for item in include {
+            for e in item.entries() {
+                if is_key(&e.key) {
+                    values.push(&e.value);
+                }
+            }
+        }
+    }
+    values
+}
+
+/// The label sets a job can run with: its written labels, once per value of a
+/// `${{ matrix.x }}` label. Other expressions are left out (they cannot be judged).
+fn label_sets<'a>(
     job: &Job<'a>,
     labels: Vec<(&'a str, &'a Node)>,
-) -> Vec<(&'a str, &'a Node)> {
-    let mut out = Vec::new();
+) -> Vec<Vec<(&'a str, &'a Node)>> {
+    let mut fixed = Vec::new();
+    let mut matrix_key = None;
     for (label, node) in labels {
         if !label.contains("${{") {
-            out.push((label, node));
+            fixed.push((label, node));
             continue;
         }
         let exprs = expr::expressions(label);
-        let [one] = exprs.as_slice() else {
-            continue;
-        };
-        let refs = expr::context_refs(one.inner);
-        let [r] = refs.as_slice() else {
-            continue;
-        };
-        let Some(key) = r.path.strip_prefix("matrix.") else {
-            continue;
-        };
-        let Some(matrix) = job.node.get("strategy").and_then(|s| s.get("matrix")) else {
-            continue;
-        };
-        let mut values: Vec<&Node> = Vec::new();
-        for e in matrix.entries() {
-            if e.key.as_str().map(str::to_ascii_lowercase).as_deref() == Some(key) {
-                match e.value.as_seq() {
-                    Some(items) => values.extend(items.iter().map(|i| &**i)),
-                    None => values.push(&e.value),
-                }
-            }
+        if let [one] = exprs.as_slice()
+            && let [r] = expr::context_refs(one.inner).as_slice()
+            && let Some(key) = r.path.strip_prefix("matrix.")
+        {
+            matrix_key = Some(key.to_string());
         }
-        if let Some(include) = matrix.get("include").and_then(Node::as_seq) {
-            for item in include {
-                for e in item.entries() {
-                    if e.key.as_str().map(str::to_ascii_lowercase).as_deref() == Some(key) {
-                        values.push(&e.value);
-                    }
-                }
-            }
-        }
-        out.extend(values.into_iter().filter_map(|v| Some((v.as_str()?, v))));
     }
-    out
+    let Some(key) = matrix_key else {
+        return vec![fixed];
+    };
+    let values = matrix_values(job, &key);
+    if values.is_empty() {
+        return vec![fixed];
+    }
+    values
+        .into_iter()
+        .map(|v| {
+            let mut set = fixed.clone();
+            match v.as_seq() {
+                Some(items) => set.extend(items.iter().filter_map(|i| Some((i.as_str()?, &**i)))),
+                None => set.extend(v.as_str().map(|s| (s, v))),
+            }
+            set
+        })
+        .collect()
 }
 
-/// Where and why a job is on a self-hosted runner.
-fn self_hosted<'a>(job: &Job<'a>) -> Option<(&'a Node, Confidence, String)> {
+/// Where and why a job is on a self-hosted runner (once per distinct place).
+fn self_hosted<'a>(job: &Job<'a>) -> Vec<(&'a Node, Confidence, String)> {
     let (labels, group) = github::runs_on(job.node);
-    let labels = resolved_labels(job, labels);
-    if let Some((_, node)) = labels
-        .iter()
-        .find(|(l, _)| l.eq_ignore_ascii_case("self-hosted"))
-    {
-        return Some((node, Confidence::High, "a self-hosted runner".to_string()));
-    }
     if let Some(g) = group {
-        return Some((
+        return vec![(
             g,
             Confidence::Low,
             format!(
                 "the runner group `{}` (runner groups usually hold self-hosted runners)",
                 g.as_str().unwrap_or("?")
             ),
-        ));
+        )];
     }
-    let unknown: Vec<&str> = labels
-        .iter()
-        .map(|(l, _)| *l)
-        .filter(|l| !l.contains("${{"))
-        .collect();
-    if !unknown.is_empty() && !unknown.iter().any(|l| github_hosted(l)) {
-        let (_, node) = labels.first()?;
-        return Some((
-            node,
-            Confidence::Low,
-            format!(
-                "runner labels `{}` that no GitHub-hosted runner has",
-                unknown.join("`, `")
-            ),
-        ));
+    let mut out: Vec<(&Node, Confidence, String)> = Vec::new();
+    for labels in label_sets(job, labels) {
+        let hit = if let Some((_, node)) = labels
+            .iter()
+            .find(|(l, _)| l.eq_ignore_ascii_case("self-hosted"))
+        {
+            Some((*node, Confidence::High, "a self-hosted runner".to_string()))
+        } else if !labels.is_empty() && !labels.iter().any(|(l, _)| github_hosted(l)) {
+            let names: Vec<&str> = labels.iter().map(|(l, _)| *l).collect();
+            labels
+                .iter()
+                .rev()
+                .find(|(l, _)| !l.is_empty())
+                .map(|(_, node)| {
+                    (
+                        *node,
+                        Confidence::Low,
+                        format!(
+                            "runner labels `{}` that no GitHub-hosted runner has",
+                            names.join("`, `")
+                        ),
+                    )
+                })
+        } else {
+            None
+        };
+        if let Some(h) = hit
+            && !out.iter().any(|(n, _, _)| std::ptr::eq(*n, h.0))
+        {
+            out.push(h);
+        }
     }
-    None
+    out
 }

@@ -195,7 +195,7 @@ fn scan(
             pos,
             rating,
             format!(
-                "`{}` in {place} of {} expands {what} into code",
+                "`{}` in {place} of {} is expanded into code; it carries {what}",
                 github::one_line(shown),
                 step.label()
             ),

@@ -176,21 +176,22 @@ fn check_image(doc: &CiDoc, node: &Node, image: &str, what: &str, out: &mut Sink
     let (severity, how) = match tag(image) {
         None => (
             Severity::Medium,
-            "has no tag or digest (it means `latest`)".to_string(),
+            "it has no tag, so it means `latest`".to_string(),
         ),
-        Some(t) if t.eq_ignore_ascii_case("latest") => {
-            (Severity::Medium, "uses the moving tag `latest`".to_string())
-        }
+        Some(t) if t.eq_ignore_ascii_case("latest") => (
+            Severity::Medium,
+            "`latest` changes with every release".to_string(),
+        ),
         Some(t) => (
             Severity::Low,
-            format!("is pinned to the tag `{t}`, which the publisher can move"),
+            format!("the tag `{t}` can be moved by the publisher"),
         ),
     };
     out.at(
         doc,
         node,
         Rating(severity, Confidence::High),
-        format!("{what} `{image}` {how}, not to an @sha256 digest"),
+        format!("{what} `{image}` is not pinned to an @sha256 digest: {how}"),
         FIX_IMAGE,
     );
 }
