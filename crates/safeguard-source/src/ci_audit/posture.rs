@@ -227,8 +227,14 @@ fn script_practices(doc: &CiDoc, node: &Node, job: Option<&str>, out: &mut Vec<S
     let Some(text) = node.as_str() else {
         return;
     };
+    // The first place of each practice per script is enough (and keeps this linear).
+    let mut seen: Vec<(Practice, &str)> = Vec::new();
     for cmd in shell::commands(text) {
         if let Some((practice, what)) = shell::practice(&cmd) {
+            if seen.contains(&(practice, what)) {
+                continue;
+            }
+            seen.push((practice, what));
             let (line, column) = yaml::locate(&doc.src, node, cmd.offset, cmd.program.len());
             out.push(Seen {
                 practice,

@@ -368,23 +368,25 @@ fn is_interpreter(program: &str) -> bool {
 pub fn remote_exec(script: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let cmds = commands(script);
-    for (k, c) in cmds.iter().enumerate() {
-        if !matches!(c.program, "curl" | "wget") {
-            continue;
+    // Walk backwards, remembering the nearest later interpreter reading standard input in the
+    // same pipeline (linear in the number of commands).
+    let mut runner: Option<(usize, &str)> = None;
+    for c in cmds.iter().rev() {
+        if runner.is_some_and(|(p, _)| p != c.pipeline) {
+            runner = None;
         }
-        let runner = cmds
-            .get(k + 1..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|n| n.pipeline == c.pipeline)
-            .find(|n| is_interpreter(n.program) && runs_stdin(n));
-        if let Some(r) = runner {
-            out.push((c.offset, format!("`{} … | {}`", c.program, r.program)));
+        if matches!(c.program, "curl" | "wget")
+            && let Some((_, r)) = runner
+        {
+            out.push((c.offset, format!("`{} … | {r}`", c.program)));
+        }
+        if is_interpreter(c.program) && runs_stdin(c) {
+            runner = Some((c.pipeline, c.program));
         }
     }
     let norm = join_continuations(script);
     for (re, what) in PATTERNS.iter() {
-        for m in re.find_iter(&norm) {
+        for m in re.find_iter(&norm).take(MAX_PER_SCRIPT) {
             if in_comment(&norm, m.start()) {
                 continue;
             }
@@ -395,8 +397,12 @@ pub fn remote_exec(script: &str) -> Vec<(usize, String)> {
     }
     out.sort();
     out.dedup_by_key(|(o, _)| *o);
+    out.truncate(MAX_PER_SCRIPT);
     out
 }
+
+/// The most places one script reports (a hostile script cannot make reporting quadratic).
+pub const MAX_PER_SCRIPT: usize = 32;
 
 static PATTERNS: LazyLock<Vec<(Regex, Option<&'static str>)>> = LazyLock::new(|| {
     [

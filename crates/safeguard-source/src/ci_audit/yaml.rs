@@ -13,6 +13,7 @@
 //!
 //! The tree is built without recursion; every walk over it is bounded by [`MAX_DEPTH`].
 
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use granit_parser::{Event, Parser, ScalarStyle, ScanError};
@@ -106,7 +107,14 @@ pub struct Node {
     size: u64,
     /// Scalar bytes in this subtree with aliases expanded.
     bytes: u64,
+    /// For large mappings: entry indexes ordered by (scalar key, position), for lookups.
+    index: Box<[u32]>,
+    /// For mappings: indexes of the merge (`<<`) entries.
+    merges: Box<[u32]>,
 }
+
+/// Mappings with at least this many entries get a lookup index.
+const INDEX_FROM: usize = 16;
 
 impl Node {
     /// An empty mapping at line 1, column 1 (what an empty document audits as).
@@ -118,6 +126,8 @@ impl Node {
             height: 1,
             size: 1,
             bytes: 0,
+            index: Box::new([]),
+            merges: Box::new([]),
         }
     }
 
@@ -171,12 +181,27 @@ impl Node {
         let Kind::Map(entries) = &self.kind else {
             return None;
         };
-        if let Some(e) = entries.iter().find(|e| e.key.as_str() == Some(key)) {
-            return Some(e);
+        let direct = if self.index.is_empty() {
+            entries.iter().find(|e| e.key.as_str() == Some(key))
+        } else {
+            let key_of = |i: &u32| {
+                entries
+                    .get(*i as usize)
+                    .and_then(|e| e.key.as_str())
+                    .unwrap_or("")
+            };
+            let at = self.index.partition_point(|i| key_of(i) < key);
+            self.index
+                .get(at)
+                .filter(|i| key_of(i) == key)
+                .and_then(|i| entries.get(*i as usize))
+        };
+        if direct.is_some() {
+            return direct;
         }
         // Merge keys: `<<: *a` or `<<: [*a, *b]`, earlier sources winning. Nesting is bounded
         // by the tree's depth limit.
-        for merge in entries.iter().filter(|e| is_merge_key(&e.key)) {
+        for merge in self.merges.iter().filter_map(|i| entries.get(*i as usize)) {
             match &merge.value.kind {
                 Kind::Map(_) => {
                     if let Some(e) = merge.value.get_entry(key) {
@@ -208,11 +233,14 @@ impl Node {
         let Kind::Map(entries) = &self.kind else {
             return;
         };
-        let start = out.len();
+        let mut keys: HashSet<&str> = HashSet::new();
         for e in entries.iter().filter(|e| !is_merge_key(&e.key)) {
             out.push(e);
+            if let Some(k) = e.key.as_str() {
+                keys.insert(k);
+            }
         }
-        for merge in entries.iter().filter(|e| is_merge_key(&e.key)) {
+        for merge in self.merges.iter().filter_map(|i| entries.get(*i as usize)) {
             let sources: &[Rc<Node>] = match &merge.value.kind {
                 Kind::Seq(items) => items,
                 Kind::Map(_) => std::slice::from_ref(&merge.value),
@@ -222,12 +250,9 @@ impl Node {
                 let mut merged = Vec::new();
                 source.collect_entries(&mut merged);
                 for e in merged {
-                    let key = e.key.as_str();
-                    let known = out[start..]
-                        .iter()
-                        .any(|o| key.is_some() && o.key.as_str() == key);
-                    if !known {
-                        out.push(e);
+                    match e.key.as_str() {
+                        Some(k) if !keys.insert(k) => {}
+                        _ => out.push(e),
                     }
                 }
             }
@@ -252,6 +277,27 @@ impl Node {
         }
         out
     }
+}
+
+/// The lookup index (for large mappings) and the merge entries of a mapping.
+fn map_index(entries: &[Entry]) -> (Box<[u32]>, Box<[u32]>) {
+    let merges: Box<[u32]> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| is_merge_key(&e.key))
+        .filter_map(|(i, _)| u32::try_from(i).ok())
+        .collect();
+    if entries.len() < INDEX_FROM {
+        return (Box::new([]), merges);
+    }
+    let mut index: Vec<(&str, u32)> = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| Some((e.key.as_str()?, u32::try_from(i).ok()?)))
+        .collect();
+    // Stable by position within a key, so the first duplicate wins.
+    index.sort();
+    (index.into_iter().map(|(_, i)| i).collect(), merges)
 }
 
 fn is_merge_key(key: &Node) -> bool {
@@ -428,6 +474,8 @@ pub fn parse(text: &str) -> Result<Yaml, YamlError> {
                     height: 0,
                     size: 1,
                     bytes,
+                    index: Box::new([]),
+                    merges: Box::new([]),
                 });
                 b.remember(anchor, &node);
                 b.push(node, line, col)?;
@@ -461,12 +509,15 @@ pub fn parse(text: &str) -> Result<Yaml, YamlError> {
                     bytes = bytes.saturating_add(item.bytes);
                 }
                 b.check_totals(size, bytes, line, col)?;
+                let mut index: Box<[u32]> = Box::new([]);
+                let mut merges: Box<[u32]> = Box::new([]);
                 let kind = if frame.map {
                     let mut entries = Vec::with_capacity(frame.items.len() / 2);
                     let mut it = frame.items.into_iter();
                     while let (Some(key), Some(value)) = (it.next(), it.next()) {
                         entries.push(Entry { key, value });
                     }
+                    (index, merges) = map_index(&entries);
                     Kind::Map(entries)
                 } else {
                     Kind::Seq(frame.items)
@@ -478,6 +529,8 @@ pub fn parse(text: &str) -> Result<Yaml, YamlError> {
                     height: height.saturating_add(1),
                     size,
                     bytes,
+                    index,
+                    merges,
                 });
                 b.remember(frame.anchor, &node);
                 b.push(node, line, col)?;
@@ -696,6 +749,24 @@ mod tests {
         assert_eq!((image.line, image.column), (1, 18));
         let keys: Vec<_> = job.entries().iter().map(|e| e.key.as_str()).collect();
         assert_eq!(keys, [Some("x"), Some("image")]);
+    }
+
+    #[test]
+    fn large_mappings_are_indexed() {
+        let mut text = String::new();
+        for i in (0..40).rev() {
+            text.push_str(&format!("k{i}: v{i}\n"));
+        }
+        text.push_str("k7: duplicate\n<<: {extra: 1, k3: merged}\n");
+        let root = one(&text);
+        assert_eq!(root.get("k7").and_then(Node::as_str), Some("v7"));
+        assert_eq!(root.get("k0").and_then(Node::as_str), Some("v0"));
+        assert_eq!(root.get("k3").and_then(Node::as_str), Some("v3"));
+        assert_eq!(root.get("extra").and_then(Node::as_str), Some("1"));
+        assert!(root.get("k40").is_none());
+        let keys = root.entries();
+        assert_eq!(keys.len(), 42);
+        assert_eq!(keys.last().and_then(|e| e.key.as_str()), Some("extra"));
     }
 
     #[test]

@@ -164,6 +164,9 @@ fn head_checkouts<'a>(doc: &CiDoc, step: &StepRef<'a>) -> Vec<Place<'a>> {
                     .filter(|_| names_head(trimmed) || trimmed.contains("pull/"))
                     .map(|i| (i, "fetches the pull request's head with git"))
             };
+            if out.len() >= crate::ci_audit::shell::MAX_PER_SCRIPT {
+                break;
+            }
             if let Some((i, what)) = hit {
                 let pos = yaml::locate(&doc.src, run, start + i, 3);
                 out.push((run, Some(pos), what.to_string()));

@@ -1,5 +1,7 @@
 //! `persist-credentials`: `actions/checkout` leaving the token in `.git/config`.
 
+use std::collections::BTreeSet;
+
 use super::{Audit, Context, Rating, Sink};
 use crate::ci_audit::github;
 use crate::ci_audit::{Confidence, Severity};
@@ -25,6 +27,11 @@ impl Audit for PersistCredentials {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         for doc in cx.github() {
             let steps = github::all_steps(doc);
+            let uploading: BTreeSet<Option<&str>> = steps
+                .iter()
+                .filter(|s| s.action().as_deref() == Some("actions/upload-artifact"))
+                .map(|s| s.job.map(|j| j.id))
+                .collect();
             for step in &steps {
                 if step.action().as_deref() != Some("actions/checkout") {
                     continue;
@@ -36,11 +43,7 @@ impl Audit for PersistCredentials {
                 if value.is_some_and(|v| v.eq_ignore_ascii_case("false") || v.contains("${{")) {
                     continue;
                 }
-                let job = step.job.map(|j| j.id);
-                let uploads = steps.iter().any(|s| {
-                    s.job.map(|j| j.id) == job
-                        && s.action().as_deref() == Some("actions/upload-artifact")
-                });
+                let uploads = uploading.contains(&step.job.map(|j| j.id));
                 let (severity, extra) = if uploads {
                     (
                         Severity::Medium,

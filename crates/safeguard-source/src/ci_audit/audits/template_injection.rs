@@ -7,6 +7,7 @@ use super::{Audit, Context, Rating, Sink};
 use crate::ci_audit::doc::{CiDoc, DocKind};
 use crate::ci_audit::expr::{self, CtxRef};
 use crate::ci_audit::github::{self, StepRef};
+use crate::ci_audit::shell;
 use crate::ci_audit::yaml::{self, Node};
 use crate::ci_audit::{Confidence, Severity};
 
@@ -180,7 +181,11 @@ fn scan(
     let Some(text) = node.as_str() else {
         return;
     };
+    let mut reported = 0;
     for e in expr::expressions(text) {
+        if reported >= shell::MAX_PER_SCRIPT {
+            break;
+        }
         let worst = expr::context_refs(e.inner)
             .iter()
             .filter_map(|r| classify(r, safe_inputs))
@@ -188,6 +193,7 @@ fn scan(
         let Some((rating, what)) = worst else {
             continue;
         };
+        reported += 1;
         let pos = yaml::locate(&doc.src, node, e.start, 3);
         let shown = text.get(e.start..e.start + e.len).unwrap_or_default();
         out.pos(
