@@ -18,7 +18,7 @@ use crate::output::{progress, table};
     long_about = "Safeguard turns a repository and its CI configuration into claim-by-claim evidence for the \
 UK Software Security Code of Practice (DSIT and NCSC, May 2025: 4 themes, 14 principles, 45 claims). \
 It works offline.",
-    after_help = "Examples:\n  safeguard assess                    assess the current repository into safeguard-report/\n  safeguard init --vendor \"Acme Ltd\"  write a commented safeguard.toml\n  safeguard catalogue --format json   the Code's themes, principles and claims\n  safeguard evidence verify           check the evidence ledger has not been rewritten\n  safeguard sbom -o sbom.cdx.json     CycloneDX SBOM from every lockfile\n\nExit codes: 0 success, 1 a policy failed (--strict, ledger verification), 2 bad usage or unreadable input."
+    after_help = "Examples:\n  safeguard assess                    assess the current repository into safeguard-report/\n  safeguard init --vendor \"Acme Ltd\"  write a commented safeguard.toml\n  safeguard catalogue --format json   the Code's themes, principles and claims\n  safeguard evidence verify           check the evidence ledger has not been rewritten\n  safeguard sbom -o sbom.cdx.json     CycloneDX SBOM from every lockfile\n  safeguard scan --fail-on high       known vulnerabilities in the dependencies\n  safeguard source --allowed-signers .github/allowed_signers   commit signatures and review\n  safeguard ci --format sarif         audit the CI workflows\n  safeguard secrets --history         credentials in the tree and the git history\n\nExit codes: 0 success, 1 a policy failed (--strict, ledger verification), 2 bad usage or unreadable input."
 )]
 pub struct Cli {
     /// More log output (-v info, -vv debug). SAFEGUARD_LOG overrides it.
@@ -64,6 +64,15 @@ enum Command {
     /// Find known vulnerabilities in a repository's dependencies or in an SBOM.
     #[command(after_help = crate::scan::SCAN_HELP)]
     Scan(crate::scan::ScanArgs),
+    /// Commit provenance: signatures verified offline, review evidence, CODEOWNERS, branch protection.
+    #[command(after_help = crate::source::SOURCE_HELP)]
+    Source(crate::source::SourceArgs),
+    /// Audit CI workflows (GitHub Actions, GitLab CI): pinning, permissions, injection, triggers.
+    #[command(after_help = crate::ci::CI_HELP)]
+    Ci(crate::ci::CiArgs),
+    /// Find credentials in the working tree and the git history, against a reviewed baseline.
+    #[command(after_help = crate::secrets::SECRETS_HELP)]
+    Secrets(crate::secrets::SecretsArgs),
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -167,6 +176,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sbom(s) => crate::sbom::run(s, cli.quiet, now()?),
         Command::Db(d) => crate::db::run(d, cli.quiet),
         Command::Scan(s) => crate::scan::run(s, cli.quiet, now()?),
+        Command::Source(s) => crate::source::run(s, cli.quiet),
+        Command::Ci(c) => crate::ci::run(c, cli.quiet),
+        Command::Secrets(s) => crate::secrets::run(s, cli.quiet, now()?),
     }
 }
 

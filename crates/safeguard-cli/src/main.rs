@@ -4,11 +4,14 @@
 //! Exit codes: 0 success; 1 a policy failed (`--strict`, a ledger that fails verification);
 //! 2 bad usage or unreadable input.
 
+mod ci;
 mod cmd;
 mod db;
 mod output;
 mod sbom;
 mod scan;
+mod secrets;
+mod source;
 
 use std::process::ExitCode;
 
