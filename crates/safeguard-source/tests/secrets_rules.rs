@@ -502,6 +502,23 @@ const NEGATIVES: &[(&str, &str)] = &[
         "version strings",
         "token_version = \"1.2.3\"\npassword_min_length = 12\n",
     ),
+    (
+        "identifiers as values",
+        "pub Password: LSA_UNICODE_STRING,\nDialogToken: DOT11_DIALOG_TOKEN,\npub GetToken: KspGetTokenFn,\nlet secret = my_private_key\nself.stop_on_duplicate_token = stop_on_duplicate_token;\npub const XBL_IDP_AUTH_TOKEN_STATUS_SUCCESS: XBL_IDP_AUTH_TOKEN_STATUS = 0i32;\nlet traffic_secret_expander = TLS13_CHACHA20_POLY1305_SHA256_INTERNAL\n\"accessToken\": \"base64string\",\n",
+    ),
+    (
+        "checksum list",
+        "{\"files\":{\"src/token.rs\":\"b3cc4a1f0d2e9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b\",\"tests/etc/passwd\":\"3728274286c9e78a8a3f17c0973930eb112e9cc7959de2310510ba0d6b60bf49\"}}\n",
+    ),
+    (
+        "documented credentials in urls",
+        "Proxy::all(\"https://Aladdin:opensesame@localhost:8887\")\nredis://foo:bar@somehost:6379/0\npostgresql://user:correct%20horse%20battery%20staple@localhost\nmysql://{user}:{encoded_password}@localhost/bar\n\"Proxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\"\nhttp://ldap%5Cgremlin:pass%3Bword@127.0.0.1:8080\n",
+    ),
+    ("edited aws example", "\"AKIAIOSFODNN7EXAMPLF\",\n"),
+    (
+        "url parser test data",
+        "\"password\": \"%20!%22$%&'()*+,-.%3A%3B%3C%3D%3E%40%5B%5C%5D%5E_%60%7B%7C%7D~\",\n",
+    ),
 ];
 
 #[test]

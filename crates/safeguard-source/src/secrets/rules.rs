@@ -336,6 +336,17 @@ const KNOWN_EXAMPLES: &[&str] = &[
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
     "foobared",
+    // RFC 7617's Basic example, "Aladdin:open sesame".
+    "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+];
+
+/// Distinctive fragments of documented examples that are often edited slightly (AWS's
+/// `AKIAIOSFODNN7EXAMPLE` turned into `…EXAMPLF`; jwt.io's sample payload re-signed).
+const KNOWN_EXAMPLE_FRAGMENTS: &[&str] = &[
+    "AKIAIOSFODNN7",
+    "wJalrXUtnFEMI/K7MDENG",
+    // {"sub":"1234567890","name":"John Doe", … (the jwt.io sample claims)
+    "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lI",
 ];
 
 /// True when `secret` is, or ends with, a value that a provider publishes as a documentation
@@ -345,6 +356,9 @@ pub fn is_known_example(secret: &[u8]) -> bool {
         .iter()
         .any(|k| secret.ends_with(k.as_bytes()) || secret == k.as_bytes())
         || memchr::memmem::find(secret, b"EXAMPLE").is_some()
+        || KNOWN_EXAMPLE_FRAGMENTS
+            .iter()
+            .any(|k| memchr::memmem::find(secret, k.as_bytes()).is_some())
 }
 
 /// True when a value matched by a specific (prefixed) rule is evidently a stand-in: the words
@@ -564,9 +578,127 @@ fn base64_of_text(v: &[u8]) -> bool {
     texty * 10 >= d.len() * 9
 }
 
+/// The share of `v` made of words (`camelCase`, `snake_case`, `SCREAMING_SNAKE` segments of three
+/// or more letters). Identifiers and prose score high; random strings with digits spread
+/// through them rarely reach 0.8.
+fn word_share(v: &[u8]) -> f64 {
+    let mut in_words = 0usize;
+    let mut i = 0;
+    while i < v.len() {
+        let c = v[i];
+        if c.is_ascii_uppercase() {
+            // An all-caps run counts when it is a whole `_`/`-`/`.`-delimited segment.
+            let mut j = i;
+            while j < v.len() && v[j].is_ascii_uppercase() {
+                j += 1;
+            }
+            let delimited_before = i == 0 || matches!(v[i - 1], b'_' | b'-' | b'.');
+            let delimited_after =
+                j == v.len() || matches!(v[j], b'_' | b'-' | b'.') || v[j].is_ascii_digit();
+            if j - i >= 3 && delimited_before && delimited_after {
+                in_words += j - i;
+                i = j;
+                continue;
+            }
+            // Otherwise the last capital may start a capitalised word.
+            let start = j - 1;
+            let mut k = j;
+            while k < v.len() && v[k].is_ascii_lowercase() {
+                k += 1;
+            }
+            if k - start >= 3 {
+                in_words += k - start;
+            }
+            i = k.max(i + 1);
+        } else if c.is_ascii_lowercase() {
+            let mut j = i;
+            while j < v.len() && v[j].is_ascii_lowercase() {
+                j += 1;
+            }
+            if j - i >= 3 {
+                in_words += j - i;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    if v.is_empty() {
+        0.0
+    } else {
+        in_words as f64 / v.len() as f64
+    }
+}
+
+/// True when `v` reads as a code identifier or a phrase: `_`/`-`/`.`-separated segments of
+/// letters with digits only at their ends (`DOT11_DIALOG_TOKEN`, `KspGetTokenFn`,
+/// `my_private_key`), mostly made of words. Random secrets almost always have a digit between
+/// letters somewhere.
+fn identifier_like(v: &[u8]) -> bool {
+    if !v.first().is_some_and(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    // A constant name: `TLS13_CHACHA20_POLY1305_SHA256_INTERNAL`.
+    if v.iter().filter(|&&b| b == b'_').count() >= 2
+        && v.iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+    {
+        return true;
+    }
+    let segments_ok = v.split(|&b| matches!(b, b'_' | b'-' | b'.')).all(|seg| {
+        let letters = seg.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        seg[letters..].iter().all(u8::is_ascii_digit)
+    });
+    let w = word_share(v);
+    (segments_ok && w >= 0.6) || w >= 0.8
+}
+
+/// File extensions: a name such as `src/token.rs` in a checksum list is a path, not a setting.
+const FILE_EXTENSIONS: &[&str] = &[
+    "rs", "json", "py", "js", "ts", "go", "java", "c", "h", "cc", "cpp", "hpp", "md", "txt",
+    "toml", "yaml", "yml", "html", "rb", "pem", "key", "crt", "der", "bin", "lock", "sh", "xml",
+    "cfg", "ini", "conf", "php", "cs", "kt", "swift", "png", "svg", "gz", "zip", "tar", "orig",
+];
+
+fn key_is_file_name(matched: &[u8]) -> bool {
+    let end = matched
+        .iter()
+        .position(|&b| b == b'=' || b == b':')
+        .unwrap_or(matched.len());
+    let key = matched[..end].trim_ascii();
+    let quoted = key.ends_with(b"\"") || key.ends_with(b"'");
+    let key = key
+        .strip_suffix(b"\"")
+        .or_else(|| key.strip_suffix(b"'"))
+        .unwrap_or(key);
+    if quoted && key.contains(&b'.') || key.contains(&b'/') {
+        return true;
+    }
+    match memchr::memrchr(b'.', key) {
+        Some(dot) => {
+            let ext = key[dot + 1..].to_ascii_lowercase();
+            FILE_EXTENSIONS
+                .iter()
+                .any(|e| e.as_bytes() == ext.as_slice())
+        }
+        None => false,
+    }
+}
+
+/// Test data for URL parsers: two or more `%XX` escapes.
+fn percent_encoded(v: &[u8]) -> bool {
+    v.windows(3)
+        .filter(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+        .count()
+        >= 2
+}
+
 fn generic(c: &Candidate<'_>, min_len: usize, min_entropy: f64) -> Verdict {
     let v = c.secret;
     if v.len() < min_len
+        || identifier_like(v)
+        || percent_encoded(v)
+        || key_is_file_name(c.matched)
         || check::is_placeholder(v)
         || check::char_classes(v) < 2
         || check::entropy(v) < min_entropy
@@ -657,6 +789,10 @@ fn conn_placeholder(pw: &[u8]) -> bool {
         "null",
         "token",
         "mypassword",
+        "opensesame",
+        "foo",
+        "bar",
+        "baz",
         "yourpassword",
         "p4ssw0rd",
         "passw0rd",
@@ -664,7 +800,10 @@ fn conn_placeholder(pw: &[u8]) -> bool {
         "hunter2",
     ];
     let lower: Vec<u8> = pw.iter().map(u8::to_ascii_lowercase).collect();
-    WORDS.iter().any(|w| lower == w.as_bytes())
+    pw.len() < 5
+        || memchr::memmem::find(&lower, b"pass").is_some()
+        || memchr::memmem::find(&lower, b"%20").is_some()
+        || WORDS.iter().any(|w| lower == w.as_bytes())
         || check::is_placeholder(pw) && !(pw.len() >= 16 && check::entropy(pw) > 3.5)
         || pw.starts_with(b"$")
         || pw.starts_with(b"%")
@@ -3024,7 +3163,7 @@ static RULES: &[Rule] = &[
         High,
         "PostgreSQL connection URI with an embedded password",
         &["postgres://", "postgresql://", "postgres+", "postgresql+"],
-        r#"(?i:postgres(?:ql)?(?:\+[a-z0-9]{1,20})?)://(?P<user>[^:@/\s"'<>]{1,64}):(?P<secret>[^:@/\s"'<>]{1,128})@[A-Za-z0-9._-]{1,253}"#,
+        r#"(?i:postgres(?:ql)?(?:\+[a-z0-9]{1,20})?)://(?P<user>[^:@/\s"'<>\[\](){}&]{1,64}):(?P<secret>[^:@/\s"'<>\[\](){}&]{1,128})@[A-Za-z0-9._-]{1,253}"#,
     )
     .ci()
     .win(0, 500)
@@ -3037,7 +3176,7 @@ static RULES: &[Rule] = &[
         High,
         "MySQL / MariaDB connection URI with an embedded password",
         &["mysql://", "mariadb://", "mysql+"],
-        r#"(?i:mysql|mariadb)(?:\+[a-z0-9]{1,20})?://(?P<user>[^:@/\s"'<>]{1,64}):(?P<secret>[^:@/\s"'<>]{1,128})@[A-Za-z0-9._-]{1,253}"#,
+        r#"(?i:mysql|mariadb)(?:\+[a-z0-9]{1,20})?://(?P<user>[^:@/\s"'<>\[\](){}&]{1,64}):(?P<secret>[^:@/\s"'<>\[\](){}&]{1,128})@[A-Za-z0-9._-]{1,253}"#,
     )
     .ci()
     .win(0, 500)
@@ -3050,7 +3189,7 @@ static RULES: &[Rule] = &[
         High,
         "MongoDB connection URI (mongodb://, mongodb+srv://) with an embedded password",
         &["mongodb://", "mongodb+srv://"],
-        r#"(?i:mongodb(?:\+srv)?)://(?P<user>[^:@/\s"'<>]{1,64}):(?P<secret>[^:@/\s"'<>]{1,128})@[A-Za-z0-9._-]{1,253}"#,
+        r#"(?i:mongodb(?:\+srv)?)://(?P<user>[^:@/\s"'<>\[\](){}&]{1,64}):(?P<secret>[^:@/\s"'<>\[\](){}&]{1,128})@[A-Za-z0-9._-]{1,253}"#,
     )
     .ci()
     .win(0, 500)
@@ -3063,7 +3202,7 @@ static RULES: &[Rule] = &[
         High,
         "AMQP (RabbitMQ) connection URI with an embedded password",
         &["amqp://", "amqps://"],
-        r#"(?i:amqps?)://(?P<user>[^:@/\s"'<>]{1,64}):(?P<secret>[^:@/\s"'<>]{1,128})@[A-Za-z0-9._-]{1,253}"#,
+        r#"(?i:amqps?)://(?P<user>[^:@/\s"'<>\[\](){}&]{1,64}):(?P<secret>[^:@/\s"'<>\[\](){}&]{1,128})@[A-Za-z0-9._-]{1,253}"#,
     )
     .ci()
     .win(0, 500)
@@ -3076,7 +3215,7 @@ static RULES: &[Rule] = &[
         High,
         "Redis connection URI (redis://, rediss://) with an embedded password",
         &["redis://", "rediss://"],
-        r#"(?i:rediss?)://(?P<user>[^:@/\s"'<>]{0,64}):(?P<secret>[^:@/\s"'<>]{1,128})@[A-Za-z0-9._-]{1,253}"#,
+        r#"(?i:rediss?)://(?P<user>[^:@/\s"'<>\[\](){}&]{0,64}):(?P<secret>[^:@/\s"'<>\[\](){}&]{1,128})@[A-Za-z0-9._-]{1,253}"#,
     )
     .ci()
     .win(0, 500)
@@ -3121,7 +3260,7 @@ static RULES: &[Rule] = &[
         High,
         "URL with embedded credentials (https://user:password@host)",
         &["://"],
-        r#"\b(?i:https?|ftps?|sftp|smtps?|ldaps?|git|ssh|svn|wss?|imaps?|pop3s?|nntp)://(?P<user>[^:@/\s"'<>]{1,64}):(?P<secret>[^:@/\s"'<>]{1,128})@[A-Za-z0-9._-]{1,253}"#,
+        r#"\b(?i:https?|ftps?|sftp|smtps?|ldaps?|git|ssh|svn|wss?|imaps?|pop3s?|nntp)://(?P<user>[^:@/\s"'<>\[\](){}&]{1,64}):(?P<secret>[^:@/\s"'<>\[\](){}&]{1,128})@[A-Za-z0-9._-]{1,253}"#,
     )
     .win(12, 500)
     .check(v_conn)
@@ -3136,9 +3275,9 @@ static RULES: &[Rule] = &[
         "A password-named setting (password, passwd, passphrase, pwd) with a literal value",
         &["password", "passwd", "passphrase", "pwd"],
         concat!(
-            r"(?i)[\w.-]{0,30}(?:password|passwd|passphrase|pwd)[\w.-]{0,30}",
+            r"(?i)[\w./-]{0,30}(?:password|passwd|passphrase|pwd)[\w.-]{0,30}",
             r#"["']?\s{0,4}(?::=|=>|=|:)\s{0,4}"#,
-            r#"(?:"([^"\s\\]{8,200})"|'([^'\s\\]{8,200})'|`([^`\s\\]{8,200})`|([A-Za-z0-9+/_.~!@#%^*-][A-Za-z0-9+/=_.~!@#%^*-]{7,199})(?:[\s,;&)]|\z))"#
+            r#"(?:"([^"\s\\]{8,200})"|'([^'\s\\]{8,200})'|`([^`\s\\]{8,200})`|([A-Za-z0-9+/_.~!@#%^*-][A-Za-z0-9+/=_.~!@#%^*-]{7,199})(?:[ \t]*(?:[\r\n#]|\z)|[&"'<]))"#
         ),
     )
     .ctx()
@@ -3153,9 +3292,9 @@ static RULES: &[Rule] = &[
         "A secret-named setting (client_secret, secret_key, …) with a high-entropy literal value",
         &["secret"],
         concat!(
-            r"(?i)[\w.-]{0,30}secret[\w.-]{0,30}",
+            r"(?i)[\w./-]{0,30}secret[\w.-]{0,30}",
             r#"["']?\s{0,4}(?::=|=>|=|:)\s{0,4}"#,
-            r#"(?:"([^"\s\\]{12,200})"|'([^'\s\\]{12,200})'|`([^`\s\\]{12,200})`|([A-Za-z0-9+/_.~!@#%^*-][A-Za-z0-9+/=_.~!@#%^*-]{11,199})(?:[\s,;&)]|\z))"#
+            r#"(?:"([^"\s\\]{12,200})"|'([^'\s\\]{12,200})'|`([^`\s\\]{12,200})`|([A-Za-z0-9+/_.~!@#%^*-][A-Za-z0-9+/=_.~!@#%^*-]{11,199})(?:[ \t]*(?:[\r\n#]|\z)|[&"'<]))"#
         ),
     )
     .ctx()
@@ -3170,9 +3309,9 @@ static RULES: &[Rule] = &[
         "An API-key-named setting (api_key, apikey, access_key, auth_key) with a high-entropy literal value",
         &["api_key", "apikey", "api-key", "access_key", "accesskey", "access-key", "auth_key"],
         concat!(
-            r"(?i)[\w.-]{0,30}(?:api[_-]?key|access[_-]?key|auth_key)[\w.-]{0,30}",
+            r"(?i)[\w./-]{0,30}(?:api[_-]?key|access[_-]?key|auth_key)[\w.-]{0,30}",
             r#"["']?\s{0,4}(?::=|=>|=|:)\s{0,4}"#,
-            r#"(?:"([^"\s\\]{12,200})"|'([^'\s\\]{12,200})'|`([^`\s\\]{12,200})`|([A-Za-z0-9+/_.~!@#%^*-][A-Za-z0-9+/=_.~!@#%^*-]{11,199})(?:[\s,;&)]|\z))"#
+            r#"(?:"([^"\s\\]{12,200})"|'([^'\s\\]{12,200})'|`([^`\s\\]{12,200})`|([A-Za-z0-9+/_.~!@#%^*-][A-Za-z0-9+/=_.~!@#%^*-]{11,199})(?:[ \t]*(?:[\r\n#]|\z)|[&"'<]))"#
         ),
     )
     .ctx()
@@ -3187,9 +3326,9 @@ static RULES: &[Rule] = &[
         "A token-named setting (access_token, auth_token, …) with a high-entropy literal value",
         &["token"],
         concat!(
-            r"(?i)[\w.-]{0,30}token[\w.-]{0,30}",
+            r"(?i)[\w./-]{0,30}token[\w.-]{0,30}",
             r#"["']?\s{0,4}(?::=|=>|=|:)\s{0,4}"#,
-            r#"(?:"([^"\s\\]{12,200})"|'([^'\s\\]{12,200})'|`([^`\s\\]{12,200})`|([A-Za-z0-9+/_.~!@#%^*-][A-Za-z0-9+/=_.~!@#%^*-]{11,199})(?:[\s,;&)]|\z))"#
+            r#"(?:"([^"\s\\]{12,200})"|'([^'\s\\]{12,200})'|`([^`\s\\]{12,200})`|([A-Za-z0-9+/_.~!@#%^*-][A-Za-z0-9+/=_.~!@#%^*-]{11,199})(?:[ \t]*(?:[\r\n#]|\z)|[&"'<]))"#
         ),
     )
     .ctx()
@@ -3265,6 +3404,42 @@ mod tests {
             v_generic_key(&c("api_token = \"x\"", "q8Zt2LmX9vRw4Kp1Jd7s")),
             Verdict::Accept(Confidence::Low)
         );
+    }
+
+    #[test]
+    fn wordiness_separates_identifiers_from_random_strings() {
+        for w in [
+            "DOT11_DIALOG_TOKEN",
+            "SpGetContextTokenFn",
+            "stop_on_duplicate_token",
+            "azure_storage_account_key",
+            "LSA_UNICODE_STRING",
+            "correcthorsebatterystaple",
+        ] {
+            assert!(identifier_like(w.as_bytes()), "{w}");
+        }
+        for w in ["TLS13_CHACHA20_POLY1305_SHA256_INTERNAL", "base64string"] {
+            assert!(identifier_like(w.as_bytes()), "{w}");
+        }
+        for r in [
+            "yUsiwWnzNSJy2ofkf688TpiEPhzyWhiJ",
+            "q8Zt2LmX9vRw4Kp1Jd7s",
+            "jMqRDgxSsBqqznfmddGdu1TmmZOJQxdM",
+            "K3J4H5L6M7N8P9Q2R3S4T5V6",
+            "3f786850e387550fdab836ed7e6dc881de23001b",
+        ] {
+            assert!(!identifier_like(r.as_bytes()), "{r}");
+        }
+    }
+
+    #[test]
+    fn checksum_list_keys_are_file_names() {
+        assert!(key_is_file_name(b"src/token.rs\":\"ab"));
+        assert!(key_is_file_name(b"token.json: x"));
+        assert!(!key_is_file_name(b"config.token = x"));
+        assert!(!key_is_file_name(b"API_TOKEN=x"));
+        assert!(key_is_file_name(b"lib/libwinapi_token.a\": \"x"));
+        assert!(key_is_file_name(b"etc/passwd\":\"x"));
     }
 
     #[test]
