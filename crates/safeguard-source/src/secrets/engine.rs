@@ -71,11 +71,14 @@ struct Compiled {
     secret_group: Option<usize>,
 }
 
-/// A keyword's trigger: the rule it starts (local index) and, for case-sensitive keywords, the
-/// exact bytes the hit must have.
+/// A keyword's trigger: the rule it starts (local index), where the keyword lies inside the
+/// automaton pattern that was found (a shorter keyword contained in a longer one is triggered
+/// by the longer one's hit) and, for case-sensitive keywords, the exact bytes it must have.
 #[derive(Clone, Copy)]
 struct Trigger {
     rule: u16,
+    offset: u16,
+    len: u16,
     exact: Option<&'static [u8]>,
 }
 
@@ -172,7 +175,8 @@ impl Scanner {
         let all = rules::rules();
         let mut compiled = Vec::with_capacity(indices.len());
         let mut patterns: Vec<Vec<u8>> = Vec::new();
-        let mut triggers: Vec<Vec<Trigger>> = Vec::new();
+        // Per distinct (lower-cased) keyword: its own triggers.
+        let mut own: Vec<Vec<Trigger>> = Vec::new();
         let mut overlap = 0usize;
         for (local, &index) in indices.iter().enumerate() {
             let rule = &all[index];
@@ -193,12 +197,14 @@ impl Scanner {
                     Some(p) => p,
                     None => {
                         patterns.push(lower);
-                        triggers.push(Vec::new());
+                        own.push(Vec::new());
                         patterns.len() - 1
                     }
                 };
-                triggers[pid].push(Trigger {
+                own[pid].push(Trigger {
                     rule: local as u16,
+                    offset: 0,
+                    len: kw.len() as u16,
                     exact: (!rule.keywords_ignore_case).then_some(kw.as_bytes()),
                 });
             }
@@ -210,13 +216,33 @@ impl Scanner {
                 secret_group,
             });
         }
+        // The keyword pass reports, at each position where keywords start, only the longest;
+        // so a pattern's hit also fires every keyword found inside that pattern.
+        let mut triggers: Vec<Vec<Trigger>> = vec![Vec::new(); patterns.len()];
+        for (pid, p) in patterns.iter().enumerate() {
+            for (kid, k) in patterns.iter().enumerate() {
+                if k.len() > p.len() {
+                    continue;
+                }
+                for offset in 0..=p.len() - k.len() {
+                    if p[offset..offset + k.len()] == k[..] {
+                        for t in &own[kid] {
+                            triggers[pid].push(Trigger {
+                                offset: offset as u16,
+                                ..*t
+                            });
+                        }
+                    }
+                }
+            }
+        }
         let ac = if patterns.is_empty() {
             None
         } else {
             Some(
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
+                    .match_kind(MatchKind::LeftmostLongest)
                     .kind(Some(AhoCorasickKind::DFA))
                     .build(&patterns)
                     .map_err(|e| SecretsError::BadPattern {
@@ -320,12 +346,19 @@ impl Scanner {
         let mut locs: Vec<Option<CaptureLocations>> = Vec::new();
         locs.resize_with(self.compiled.len(), || None);
         let len = buf.len();
-        for hit in ac.find_overlapping_iter(buf) {
-            let (s, e) = (hit.start(), hit.end());
+        let mut from = 0usize;
+        while from < len {
+            let Some(hit) = ac.find(aho_corasick::Input::new(buf).span(from..len)) else {
+                break;
+            };
+            // Resume one byte after this hit's start: keywords starting inside it are found too.
+            from = hit.start() + 1;
             let Some(trigs) = self.triggers.get(hit.pattern().as_usize()) else {
                 continue;
             };
             for t in trigs {
+                let s = hit.start() + t.offset as usize;
+                let e = s + t.len as usize;
                 if let Some(exact) = t.exact
                     && buf.get(s..e) != Some(exact)
                 {
