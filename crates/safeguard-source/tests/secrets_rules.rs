@@ -763,6 +763,44 @@ fn tokens_inside_invalid_utf8_are_found() {
     assert_eq!(scan(&noise), Vec::new());
 }
 
+#[test]
+fn pathological_repetitions_find_nothing_and_end() {
+    // Dense keyword hits merge into one window per rule; every regex then runs once over it.
+    for unit in [
+        &b"token="[..],
+        b"password: ",
+        b"-----BEGIN RSA PRIVATE KEY-----\n",
+        b"https://",
+        b"eyJhbGciOi.",
+        b"ghp_",
+        b"AKIA",
+        b"sk-proj-T3BlbkFJ",
+    ] {
+        let data = unit.repeat((2 << 20) / unit.len());
+        let summary = |ms: Vec<Match>| -> Vec<String> {
+            ms.iter()
+                .take(5)
+                .map(|m| format!("{} at {} len {}", m.rule().id, m.start, m.secret.len()))
+                .collect()
+        };
+        let name = String::from_utf8_lossy(unit);
+        assert_eq!(summary(scan(&data)), Vec::<String>::new(), "{name}");
+        assert_eq!(
+            summary(stream(&data, 1 << 16)),
+            Vec::<String>::new(),
+            "{name}"
+        );
+    }
+    // A real secret after a long run of near-misses is still found, on the right line.
+    let mut data = b"token=".repeat(100_000);
+    data.push(b'\n');
+    let ex = rules()[rule_index("slack-bot-token")].example(2).secret;
+    data.extend_from_slice(ex.as_bytes());
+    let m = scan(&data);
+    assert_eq!(m.len(), 1);
+    assert_eq!((m[0].line, m[0].column), (2, 1));
+}
+
 // ---------------------------------------------------------------------------------------------
 // (e) Redaction and fingerprints.
 

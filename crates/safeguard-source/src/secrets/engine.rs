@@ -11,6 +11,15 @@ use super::rules::{self, Candidate, Confidence, Rule, Verdict};
 /// How many new bytes [`Scanner::scan_reader`] reads per step.
 pub const CHUNK: usize = 4 << 20;
 
+/// Bytes added after every keyword window, so a match that needs the byte after a token (an
+/// end-of-token assertion) always sees it. A match reaching the very end of a window (before
+/// the end of the data) depended on the window's cut and is dropped.
+const MARGIN: usize = 16;
+
+/// The least length a run of merged windows may grow to before it is searched and a new run
+/// begins (per rule the cap is four times the rule's own window, at least this).
+const MIN_RUN: usize = 16 << 10;
+
 /// One detected secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Match {
@@ -66,6 +75,8 @@ pub enum SecretsError {
 struct Compiled {
     index: usize,
     rule: &'static Rule,
+    /// The longest run of merged windows searched at once.
+    max_run: usize,
     re: Regex,
     /// The capture group holding the secret when the pattern names one (`secret`).
     secret_group: Option<usize>,
@@ -208,10 +219,12 @@ impl Scanner {
                     exact: (!rule.keywords_ignore_case).then_some(kw.as_bytes()),
                 });
             }
-            overlap = overlap.max(rule.before as usize + longest_kw + rule.after as usize);
+            let span = rule.before as usize + longest_kw + rule.after as usize + MARGIN;
+            overlap = overlap.max(span);
             compiled.push(Compiled {
                 index,
                 rule,
+                max_run: (4 * span).max(MIN_RUN),
                 re,
                 secret_group,
             });
@@ -365,13 +378,13 @@ impl Scanner {
                     continue;
                 }
                 let r = t.rule as usize;
-                let rule = self.compiled[r].rule;
-                let ws = s.saturating_sub(rule.before as usize);
-                let we = (e + rule.after as usize).min(len);
+                let c = &self.compiled[r];
+                let ws = s.saturating_sub(c.rule.before as usize);
+                let we = (e + c.rule.after as usize + MARGIN).min(len);
                 let p = &mut pending[r];
                 if p.0 == usize::MAX {
                     *p = (ws, we);
-                } else if ws <= p.1 && we >= p.0 {
+                } else if ws <= p.1 && we >= p.0 && p.1.max(we) - p.0.min(ws) <= c.max_run {
                     p.0 = p.0.min(ws);
                     p.1 = p.1.max(we);
                 } else {
@@ -389,14 +402,18 @@ impl Scanner {
         if raws.is_empty() {
             return;
         }
-        raws.sort_unstable_by_key(|m| (m.start, m.end, m.local));
+        raws.sort_unstable_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.local));
         raws.dedup_by_key(|m| (m.start, m.end, m.local));
-        // Where matches of different rules overlap, keep only the highest priority.
+        // Where matches overlap, keep only the highest priority; of one rule's overlapping
+        // matches (found in overlapping window runs) keep the first.
         let mut keep = vec![true; raws.len()];
         for i in 0..raws.len() {
+            if !keep[i] {
+                continue;
+            }
             let mut j = i + 1;
             while j < raws.len() && raws[j].start < raws[i].end {
-                if raws[j].priority < raws[i].priority {
+                if raws[j].local == raws[i].local || raws[j].priority < raws[i].priority {
                     keep[j] = false;
                 } else if raws[i].priority < raws[j].priority {
                     keep[i] = false;
@@ -464,7 +481,7 @@ impl Scanner {
             };
             let (gs, ge) = group.unwrap_or((m.start(), m.end()));
             at = ge.max(m.start() + 1);
-            if ge <= gs {
+            if ge <= gs || (m.end() == we && we < buf.len()) {
                 continue;
             }
             let secret = &hay[gs..ge];

@@ -1168,7 +1168,7 @@ static RULES: &[Rule] = &[
         concat!(
             r"(?i:session[_.-]?token|security[_.-]?token)",
             assign!(),
-            r"([A-Za-z0-9/+]{100,}={0,2})",
+            r"([A-Za-z0-9/+]{100,2000}={0,2})",
             end_b!()
         ),
     )
@@ -1212,7 +1212,7 @@ static RULES: &[Rule] = &[
         Medium,
         "Google OAuth 2.0 access token (ya29.)",
         &["ya29."],
-        concat!(r"\b(ya29\.[A-Za-z0-9_-]{30,})", end_w!()),
+        concat!(r"\b(ya29\.[A-Za-z0-9_-]{30,2000})", end_w!()),
     )
     .win(1, 2100)
     .ex("GOOGLE_ACCESS_TOKEN", "ya29.a0{w:150}"),
@@ -1222,7 +1222,7 @@ static RULES: &[Rule] = &[
         High,
         "Google OAuth 2.0 refresh token (1//0…)",
         &["1//0"],
-        concat!(r"(?:^|[^A-Za-z0-9/])(1//0[A-Za-z0-9_-]{40,})", end_w!()),
+        concat!(r"(?:^|[^A-Za-z0-9/])(1//0[A-Za-z0-9_-]{40,500})", end_w!()),
     )
     .win(1, 600)
     .ex("GOOGLE_REFRESH_TOKEN", "1//0{w:97}"),
@@ -1537,7 +1537,7 @@ static RULES: &[Rule] = &[
         High,
         "Fly.io access token (FlyV1 fm2_…)",
         &["FlyV1 fm2_"],
-        r"(FlyV1 fm2_[A-Za-z0-9+/=,_-]{60,})",
+        r"(FlyV1 fm2_[A-Za-z0-9+/=,_-]{60,2900})",
     )
     .win(0, 3000)
     .ex("FLY_API_TOKEN", "FlyV1 fm2_{b:200}"),
@@ -1629,7 +1629,7 @@ static RULES: &[Rule] = &[
         "GitLab personal, project or group access token (glpat-)",
         &["glpat-"],
         concat!(
-            r"\b(glpat-[A-Za-z0-9_-]{20,}(?:\.[0-9a-z]{2}\.[0-9a-z]{9})?)",
+            r"\b(glpat-[A-Za-z0-9_-]{20,80}(?:\.[0-9a-z]{2}\.[0-9a-z]{9})?)",
             end_w!()
         ),
     )
@@ -1640,7 +1640,7 @@ static RULES: &[Rule] = &[
         High,
         "GitLab deploy token (gldt-)",
         &["gldt-"],
-        concat!(r"\b(gldt-[A-Za-z0-9_-]{20,})", end_w!()),
+        concat!(r"\b(gldt-[A-Za-z0-9_-]{20,80})", end_w!()),
     )
     .ex("GITLAB_DEPLOY_TOKEN", "gldt-{w:20}"),
     Rule::new(
@@ -1649,7 +1649,7 @@ static RULES: &[Rule] = &[
         High,
         "GitLab runner authentication token (glrt-)",
         &["glrt-"],
-        concat!(r"\b(glrt-[A-Za-z0-9_-]{20,})", end_w!()),
+        concat!(r"\b(glrt-[A-Za-z0-9_-]{20,80})", end_w!()),
     )
     .ex("CI_RUNNER_TOKEN", "glrt-t1_{w:27}"),
     Rule::new(
@@ -1748,7 +1748,7 @@ static RULES: &[Rule] = &[
         High,
         "Bitbucket repository/project/workspace access token (ATCTT3)",
         &["ATCTT3"],
-        concat!(r"\b(ATCTT3[A-Za-z0-9_=-]{150,})", end_w!()),
+        concat!(r"\b(ATCTT3[A-Za-z0-9_=-]{150,300})", end_w!()),
     )
     .win(1, 400)
     .ex("BITBUCKET_ACCESS_TOKEN", "ATCTT3xFfGN0{w:170}={H:8}"),
@@ -1884,7 +1884,7 @@ static RULES: &[Rule] = &[
         Critical,
         "HashiCorp Vault service token (hvs.)",
         &["hvs."],
-        concat!(r"\b(hvs\.[A-Za-z0-9_-]{90,})", end_w!()),
+        concat!(r"\b(hvs\.[A-Za-z0-9_-]{90,400})", end_w!()),
     )
     .win(1, 600)
     .ex("VAULT_TOKEN", "hvs.CAESI{w:86}"),
@@ -1894,7 +1894,7 @@ static RULES: &[Rule] = &[
         High,
         "HashiCorp Vault batch token (hvb.)",
         &["hvb."],
-        concat!(r"\b(hvb\.[A-Za-z0-9_-]{100,})", end_w!()),
+        concat!(r"\b(hvb\.[A-Za-z0-9_-]{100,700})", end_w!()),
     )
     .win(1, 800)
     .ex("VAULT_BATCH_TOKEN", "hvb.AAAAAQ{w:132}"),
@@ -1982,7 +1982,7 @@ static RULES: &[Rule] = &[
         Critical,
         "PyPI API token (pypi-AgEIcHlwaS5vcmc…)",
         &["pypi-AgEIcHlwaS5vcmc"],
-        concat!(r"\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})", end_w!()),
+        concat!(r"\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1400})", end_w!()),
     )
     .win(1, 1500)
     .ex("TWINE_PASSWORD", "pypi-AgEIcHlwaS5vcmc{w:150}"),
@@ -1993,7 +1993,7 @@ static RULES: &[Rule] = &[
         "TestPyPI API token (pypi-AgENdGVzdC5weXBpLm9yZw…)",
         &["pypi-AgENdGVzdC5weXBpLm9yZw"],
         concat!(
-            r"\b(pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{50,})",
+            r"\b(pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{50,1400})",
             end_w!()
         ),
     )
@@ -2587,7 +2587,7 @@ static RULES: &[Rule] = &[
         "OpenAI project, service-account or admin key (sk-proj-, sk-svcacct-, sk-admin-)",
         &["sk-proj-", "sk-svcacct-", "sk-admin-"],
         concat!(
-            r"\b(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,})",
+            r"\b(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,200}T3BlbkFJ[A-Za-z0-9_-]{20,200})",
             end_w!()
         ),
     )
@@ -2720,7 +2720,7 @@ static RULES: &[Rule] = &[
         High,
         "Atlassian (Jira, Confluence) API token (ATATT3)",
         &["ATATT3"],
-        concat!(r"\b(ATATT3[A-Za-z0-9_=-]{150,})", end_w!()),
+        concat!(r"\b(ATATT3[A-Za-z0-9_=-]{150,300})", end_w!()),
     )
     .win(1, 400)
     .ex("JIRA_API_TOKEN", "ATATT3xFfGF0{w:170}={H:8}"),
@@ -2767,7 +2767,7 @@ static RULES: &[Rule] = &[
         High,
         "Sentry organisation auth token (sntrys_)",
         &["sntrys_"],
-        concat!(r"\b(sntrys_eyJ[A-Za-z0-9+/=_-]{60,})", end_b!()),
+        concat!(r"\b(sntrys_eyJ[A-Za-z0-9+/=_-]{60,900})", end_b!()),
     )
     .win(1, 1000)
     .ex("SENTRY_AUTH_TOKEN", "sntrys_eyJ{w:120}_{w:43}"),
@@ -2786,7 +2786,7 @@ static RULES: &[Rule] = &[
         High,
         "Grafana Cloud access policy token (glc_)",
         &["glc_"],
-        concat!(r"\b(glc_[A-Za-z0-9+/]{32,}={0,2})", end_b!()),
+        concat!(r"\b(glc_[A-Za-z0-9+/]{32,500}={0,2})", end_b!()),
     )
     .win(1, 600)
     .ex("GRAFANA_CLOUD_TOKEN", "glc_eyJ{b:100}"),
@@ -2906,7 +2906,7 @@ static RULES: &[Rule] = &[
         Critical,
         "1Password service account token (ops_eyJ)",
         &["ops_eyJ"],
-        concat!(r"\b(ops_eyJ[A-Za-z0-9+/=_-]{100,})", end_b!()),
+        concat!(r"\b(ops_eyJ[A-Za-z0-9+/=_-]{100,1900})", end_b!()),
     )
     .win(1, 2000)
     .ex("OP_SERVICE_ACCOUNT_TOKEN", "ops_eyJ{w:300}"),
@@ -2941,7 +2941,7 @@ static RULES: &[Rule] = &[
         "Mapbox secret access token (sk.eyJ)",
         &["sk.eyJ"],
         concat!(
-            r"\b(sk\.eyJ[A-Za-z0-9_-]{50,}\.[A-Za-z0-9_-]{22})",
+            r"\b(sk\.eyJ[A-Za-z0-9_-]{50,500}\.[A-Za-z0-9_-]{22})",
             end_w!()
         ),
     )
@@ -3150,7 +3150,7 @@ static RULES: &[Rule] = &[
         Medium,
         "JSON Web Token (three base64url segments, header with \"alg\")",
         &["eyJ"],
-        r"(?:^|[^A-Za-z0-9_.-])(eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{16,})(?:[^A-Za-z0-9_.=-]|\z)",
+        r"(?:^|[^A-Za-z0-9_.-])(eyJ[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{2,4000}\.[A-Za-z0-9_-]{16,1500})(?:[^A-Za-z0-9_.=-]|\z)",
     )
     .win(1, 8192)
     .check(v_jwt)
@@ -3342,7 +3342,7 @@ static RULES: &[Rule] = &[
         Medium,
         "A literal bearer token in an Authorization header",
         &["bearer "],
-        r"(?i:bearer)\s{1,4}([A-Za-z0-9._~+/-]{20,}=*)",
+        r"(?i:bearer)\s{1,4}([A-Za-z0-9._~+/-]{20,2000}={0,2})",
     )
     .ci()
     .win(1, 2100)
@@ -3355,7 +3355,7 @@ static RULES: &[Rule] = &[
         High,
         "A literal Basic credential (base64 user:password) in an Authorization header",
         &["authorization"],
-        r#"(?i:authorization)["']?\s{0,4}[:=]\s{0,4}["']?(?i:basic)\s{1,4}([A-Za-z0-9+/]{8,}={0,2})"#,
+        r#"(?i:authorization)["']?\s{0,4}[:=]\s{0,4}["']?(?i:basic)\s{1,4}([A-Za-z0-9+/]{8,500}={0,2})"#,
     )
     .ci()
     .win(1, 600)
