@@ -516,6 +516,10 @@ const NEGATIVES: &[(&str, &str)] = &[
     ),
     ("edited aws example", "\"AKIAIOSFODNN7EXAMPLF\",\n"),
     (
+        "cache keys",
+        "let k = \"cache-key-5d41402abc4b2a76b9719d911017c592\";\nid: build_key-0cc175b9c0f1b6a831c399e269772661\n",
+    ),
+    (
         "url parser test data",
         "\"password\": \"%20!%22$%&'()*+,-.%3A%3B%3C%3D%3E%40%5B%5C%5D%5E_%60%7B%7C%7D~\",\n",
     ),

@@ -24,6 +24,11 @@ pub use rules::{
 
 use sha2::{Digest, Sha256};
 
+/// The index into [`rules()`] of the rule with this id.
+pub fn rule_index(id: &str) -> Option<usize> {
+    rules().iter().position(|r| r.id == id)
+}
+
 /// A display form of a secret that never reveals it: at most the first four characters of a
 /// long secret (two of a medium one, none of a short one), an ellipsis and the length, e.g.
 /// `ghp_…(40 chars)`. Non-printable leading bytes are shown as `?`.
@@ -69,6 +74,17 @@ pub fn fingerprint(rule_id: &str, secret: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scanner_is_shareable_and_rules_are_indexed() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Scanner>();
+        assert_eq!(
+            rule_index("github-classic-pat").map(|i| rules()[i].id),
+            Some("github-classic-pat")
+        );
+        assert_eq!(rule_index("no-such-rule"), None);
+    }
 
     #[test]
     fn redact_keeps_prefix_and_length_only() {

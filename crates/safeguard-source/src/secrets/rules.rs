@@ -2493,7 +2493,7 @@ static RULES: &[Rule] = &[
         High,
         "Mailgun private API key (key-)",
         &["key-"],
-        r"\b(key-[0-9a-f]{32})\b",
+        r"(?:^|[^A-Za-z0-9_.-])(key-[0-9a-f]{32})\b",
     )
     .ex("MAILGUN_API_KEY", "key-{h:32}"),
     Rule::new(
