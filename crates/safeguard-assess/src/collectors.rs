@@ -21,6 +21,20 @@ pub fn registry(
         Box::new(safeguard_source::CiConfigCollector),
         Box::new(safeguard_source::TestSuitesCollector),
         Box::new(safeguard_source::ThreatModelCollector),
+        Box::new(safeguard_source::SourceProvenanceCollector {
+            inputs: provenance_inputs(config, config_dir),
+        }),
+        Box::new(safeguard_source::CiAuditCollector),
+        Box::new(safeguard_source::SecretsCollector {
+            history: config.secrets.history,
+            baseline: config_dir.join(
+                config
+                    .secrets
+                    .baseline
+                    .as_deref()
+                    .unwrap_or(".safeguard-secrets.toml"),
+            ),
+        }),
         Box::new(safeguard_disclosure::SecurityPolicyCollector),
         Box::new(crate::composition::CompositionCollector {
             product: (config.products.len() == 1).then(|| {
@@ -39,6 +53,18 @@ pub fn registry(
             base: config_dir.to_path_buf(),
         }),
     ]
+}
+
+/// The `[source]` settings, with paths resolved against the configuration's folder.
+fn provenance_inputs(config: &Config, base: &Path) -> safeguard_source::ProvenanceInputs {
+    let s = &config.source;
+    safeguard_source::ProvenanceInputs {
+        allowed_signers: s.allowed_signers.as_ref().map(|p| base.join(p)),
+        keyring: s.keyring.as_ref().map(|p| base.join(p)),
+        reviews: s.reviews.iter().map(|p| base.join(p)).collect(),
+        protection: s.protection.iter().map(|p| base.join(p)).collect(),
+        max_commits: s.max_commits.unwrap_or(0),
+    }
 }
 
 /// The manual evidence register in `safeguard.toml`: one record per entry, with the document's

@@ -160,21 +160,69 @@ fn automated(id: ClaimId, ev: &[Cited<'_>]) -> Option<Outcome> {
         })
         .and_then(|(i, c)| component_integrity(i, c)),
         (1, 3, 2) => test_automation(ev).map(|o| with_ci_checks(o, ev)),
-        (1, 4, 3) => find(ev, |f| if let Facts::Secrets(s) = f { Some(s) } else { None })
-            .map(|(i, s)| source_rules::default_passwords(i, s)),
-        (1, 4, 5) => find(ev, |f| if let Facts::Secrets(s) = f { Some(s) } else { None })
-            .map(|(i, s)| source_rules::credentials_stored(i, s)),
-        (2, 1, 3) => find(ev, |f| if let Facts::CiAudit(c) = f { Some(c) } else { None })
-            .map(|(i, c)| source_rules::token_scope(i, c)),
+        (1, 4, 3) => find(ev, |f| {
+            if let Facts::Secrets(s) = f {
+                Some(s)
+            } else {
+                None
+            }
+        })
+        .map(|(i, s)| source_rules::default_passwords(i, s)),
+        (1, 4, 5) => find(ev, |f| {
+            if let Facts::Secrets(s) = f {
+                Some(s)
+            } else {
+                None
+            }
+        })
+        .map(|(i, s)| source_rules::credentials_stored(i, s)),
+        (2, 1, 3) => find(ev, |f| {
+            if let Facts::CiAudit(c) = f {
+                Some(c)
+            } else {
+                None
+            }
+        })
+        .map(|(i, c)| source_rules::token_scope(i, c)),
         (2, 1, 4) => source_rules::build_credentials(
-            find(ev, |f| if let Facts::Secrets(s) = f { Some(s) } else { None }),
-            find(ev, |f| if let Facts::CiAudit(c) = f { Some(c) } else { None }),
+            find(ev, |f| {
+                if let Facts::Secrets(s) = f {
+                    Some(s)
+                } else {
+                    None
+                }
+            }),
+            find(ev, |f| {
+                if let Facts::CiAudit(c) = f {
+                    Some(c)
+                } else {
+                    None
+                }
+            }),
         ),
-        (2, 2, 1) => find(ev, |f| if let Facts::SourceProvenance(p) = f { Some(p) } else { None })
-            .map(|(i, p)| source_rules::changes_logged(i, p)),
+        (2, 2, 1) => find(ev, |f| {
+            if let Facts::SourceProvenance(p) = f {
+                Some(p)
+            } else {
+                None
+            }
+        })
+        .map(|(i, p)| source_rules::changes_logged(i, p)),
         (2, 2, 2) => source_rules::authorised_changes(
-            find(ev, |f| if let Facts::SourceProvenance(p) = f { Some(p) } else { None }),
-            find(ev, |f| if let Facts::CiAudit(c) = f { Some(c) } else { None }),
+            find(ev, |f| {
+                if let Facts::SourceProvenance(p) = f {
+                    Some(p)
+                } else {
+                    None
+                }
+            }),
+            find(ev, |f| {
+                if let Facts::CiAudit(c) = f {
+                    Some(c)
+                } else {
+                    None
+                }
+            }),
         ),
         (3, 3, 1) => find(ev, |f| {
             if let Facts::Vulnerabilities(v) = f {
@@ -492,7 +540,13 @@ fn component_integrity(id: &str, c: &CompositionFacts) -> Option<Outcome> {
 
 /// Add the security checks the CI audit saw (SAST, fuzzing) to the test-automation argument.
 fn with_ci_checks(mut o: Outcome, ev: &[Cited<'_>]) -> Outcome {
-    let Some((id, c)) = find(ev, |f| if let Facts::CiAudit(c) = f { Some(c) } else { None }) else {
+    let Some((id, c)) = find(ev, |f| {
+        if let Facts::CiAudit(c) = f {
+            Some(c)
+        } else {
+            None
+        }
+    }) else {
         return o;
     };
     let mut parts = Vec::new();
@@ -503,7 +557,8 @@ fn with_ci_checks(mut o: Outcome, ev: &[Cited<'_>]) -> Outcome {
         parts.push(format!("fuzzing ({})", list(&c.fuzzing, 2)));
     }
     if parts.is_empty() {
-        o.argument.push_str(" The pipelines run no static analysis or fuzzing step.");
+        o.argument
+            .push_str(" The pipelines run no static analysis or fuzzing step.");
     } else {
         o.argument
             .push_str(&format!(" The pipelines also run {}.", parts.join(" and ")));

@@ -110,7 +110,7 @@ pub fn run(args: CiArgs, quiet: bool) -> Result<ExitCode> {
     if args.list {
         let rows: Vec<Vec<String>> = ci_audit::audit_catalogue()
             .into_iter()
-            .map(|(id, sev, desc)| vec![id.to_string(), sev.to_string(), desc.to_string()])
+            .map(|(id, sev, desc)| vec![id.to_string(), sev.as_str().to_string(), desc.to_string()])
             .collect();
         print!(
             "{}",

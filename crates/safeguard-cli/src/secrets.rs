@@ -213,10 +213,8 @@ fn scan_cmd(a: ScanArgs, quiet: bool, today: &str) -> Result<ExitCode> {
             v
         }
         SecretsFormat::Sarif => {
-            let mut v = serde_json::to_vec_pretty(&secret_scan::sarif(
-                &report,
-                env!("CARGO_PKG_VERSION"),
-            ))?;
+            let mut v =
+                serde_json::to_vec_pretty(&secret_scan::sarif(&report, env!("CARGO_PKG_VERSION")))?;
             v.push(b'\n');
             v
         }
@@ -338,7 +336,10 @@ fn mb(bytes: u64) -> String {
 }
 
 fn review(r: ReviewArgs, quiet: bool, today: &str) -> Result<ExitCode> {
-    let path = r.baseline.clone().unwrap_or_else(|| default_baseline(&r.path));
+    let path = r
+        .baseline
+        .clone()
+        .unwrap_or_else(|| default_baseline(&r.path));
     let mut baseline = if path.is_file() {
         Baseline::load(&path)?
     } else {
@@ -366,7 +367,10 @@ fn review(r: ReviewArgs, quiet: bool, today: &str) -> Result<ExitCode> {
             today,
         )?;
         for f in report.open() {
-            let loc = f.locations.first().map(|l| format!("{}:{}", l.path, l.line));
+            let loc = f
+                .locations
+                .first()
+                .map(|l| format!("{}:{}", l.path, l.line));
             entries.push(entry(f.fingerprint.clone(), Some(f.rule.to_string()), loc));
         }
     } else if r.fingerprints.is_empty() {

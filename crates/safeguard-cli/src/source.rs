@@ -118,7 +118,8 @@ pub fn options(
         o.allowed_signers = Some((p.display().to_string(), signers));
     }
     if let Some(p) = keyring {
-        let ring = Keyring::parse(&read(p)?).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+        let ring =
+            Keyring::parse(&read(p)?).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
         o.keyring = Some((p.display().to_string(), ring));
     }
     for p in review_files {
@@ -126,8 +127,10 @@ pub fn options(
             .push(reviews::read_reviews(&p.display().to_string(), &read(p)?)?);
     }
     for p in protection_files {
-        o.protection
-            .extend(protection::read_protection(&p.display().to_string(), &read(p)?)?);
+        o.protection.extend(protection::read_protection(
+            &p.display().to_string(),
+            &read(p)?,
+        )?);
     }
     Ok(o)
 }
@@ -174,9 +177,7 @@ pub fn run(args: SourceArgs, quiet: bool) -> Result<ExitCode> {
             FailOn::Bad => matches!(k.verification, "bad" | "unknown-key" | "malformed"),
             FailOn::Unsigned => k.signature == "none",
             FailOn::Unreviewed => !k.merge && k.review.is_empty(),
-            FailOn::UnreviewedBuild => {
-                !k.merge && k.review.is_empty() && !k.build_files.is_empty()
-            }
+            FailOn::UnreviewedBuild => !k.merge && k.review.is_empty() && !k.build_files.is_empty(),
         })
     });
     Ok(if hit {
@@ -284,7 +285,9 @@ fn table(report: &Report, all: bool) -> String {
     if !rows.is_empty() {
         out.push('\n');
         if !all {
-            out.push_str("Commits that need attention (bad signatures, unreviewed build changes):\n");
+            out.push_str(
+                "Commits that need attention (bad signatures, unreviewed build changes):\n",
+            );
         }
         out.push_str(&crate::output::table(
             &["COMMIT", "DATE", "SIGNATURE", "REVIEW", "SUBJECT", "DETAIL"],

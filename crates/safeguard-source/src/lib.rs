@@ -11,7 +11,9 @@ pub mod commits;
 pub mod forge;
 pub mod git;
 pub mod objects;
+pub mod pipeline;
 pub mod provenance;
+pub mod secret_scan;
 pub mod secrets;
 mod util;
 
@@ -22,6 +24,9 @@ mod vcs;
 
 pub use ci::{CiConfigCollector, test_commands};
 pub use git::{GitError, Repo};
+pub use pipeline::{
+    CiAuditCollector, ProvenanceInputs, SecretsCollector, SourceProvenanceCollector,
+};
 pub use test_suites::TestSuitesCollector;
 pub use threat_model::{ThreatModelCollector, is_architecture_file, is_threat_model_doc};
 pub use vcs::VcsCollector;

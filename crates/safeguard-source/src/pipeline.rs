@@ -25,15 +25,22 @@ pub struct ProvenanceInputs {
 impl ProvenanceInputs {
     /// Read the files into provenance options. Errors name the file.
     pub fn load(&self) -> Result<Options, String> {
-        let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: cannot read: {e}", p.display()));
+        let read = |p: &PathBuf| {
+            std::fs::read(p).map_err(|e| format!("{}: cannot read: {e}", p.display()))
+        };
         let mut o = Options {
             range: Range::Head,
-            max_commits: if self.max_commits == 0 { 10_000 } else { self.max_commits },
+            max_commits: if self.max_commits == 0 {
+                10_000
+            } else {
+                self.max_commits
+            },
             ..Options::default()
         };
         if let Some(p) = &self.allowed_signers {
             let bytes = read(p)?;
-            let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", p.display()))?;
+            let text =
+                String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", p.display()))?;
             let s = safeguard_sig::sshsig::AllowedSigners::parse(&text)
                 .map_err(|e| format!("{}: {e}", p.display()))?;
             o.allowed_signers = Some((p.display().to_string(), s));
@@ -89,11 +96,16 @@ impl Collector for SourceProvenanceCollector {
         let Some(repo) = Repo::open(cx.root).map_err(|e| err(e.to_string()))? else {
             return Ok(Vec::new());
         };
-        if repo.head_commit().map_err(|e| err(e.to_string()))?.is_none() {
+        if repo
+            .head_commit()
+            .map_err(|e| err(e.to_string()))?
+            .is_none()
+        {
             return Ok(Vec::new());
         }
         let options = self.inputs.load().map_err(err)?;
-        let report = provenance::collect(&repo, cx.files, &options).map_err(|e| err(e.to_string()))?;
+        let report =
+            provenance::collect(&repo, cx.files, &options).map_err(|e| err(e.to_string()))?;
         let f = provenance::facts(&report);
         let mut summary = format!(
             "{} in {}: {} signed ({}), {} of {} non-merge commits with review evidence; {} changed CI or build files ({} reviewed).",
@@ -120,7 +132,11 @@ impl Collector for SourceProvenanceCollector {
         if !f.protection.is_empty() {
             summary.push_str(&format!(
                 " {} from forge exports.",
-                count(f.protection.len(), "branch protection rule", "branch protection rules")
+                count(
+                    f.protection.len(),
+                    "branch protection rule",
+                    "branch protection rules"
+                )
             ));
         }
         Ok(vec![cx.evidence(
@@ -157,7 +173,12 @@ impl Collector for CiAuditCollector {
     }
 
     fn collect(&self, cx: &CollectContext<'_>) -> Result<Vec<Evidence>, CollectError> {
-        let files: Vec<String> = cx.files.iter().filter(|f| !cx.is_excluded(f)).cloned().collect();
+        let files: Vec<String> = cx
+            .files
+            .iter()
+            .filter(|f| !cx.is_excluded(f))
+            .cloned()
+            .collect();
         let report = crate::ci_audit::audit_tree(cx.root, &files);
         if report.files.is_empty() {
             return Ok(Vec::new());
@@ -189,7 +210,12 @@ impl Collector for CiAuditCollector {
                 f.dependency_updates.join(", ")
             },
         );
-        Ok(vec![cx.evidence(CI_AUDIT, &self.claims(), summary, Facts::CiAudit(f))])
+        Ok(vec![cx.evidence(
+            CI_AUDIT,
+            &self.claims(),
+            summary,
+            Facts::CiAudit(f),
+        )])
     }
 }
 
@@ -211,16 +237,25 @@ pub fn ci_facts(report: &crate::ci_audit::Report) -> CiAuditFacts {
     let mut sorted: Vec<&crate::ci_audit::Finding> = report.findings.iter().collect();
     sorted.sort_by_key(|x| std::cmp::Reverse(x.severity));
     for x in &report.findings {
-        *f.findings.entry(x.severity.as_str().to_string()).or_default() += 1;
+        *f.findings
+            .entry(x.severity.as_str().to_string())
+            .or_default() += 1;
         *f.by_audit.entry(x.audit.to_string()).or_default() += 1;
     }
     f.sample = sorted
         .iter()
         .take(50)
-        .map(|x| format!("{}:{}:{} {}: {}", x.file, x.line, x.column, x.audit, x.message))
+        .map(|x| {
+            format!(
+                "{}:{}:{} {}: {}",
+                x.file, x.line, x.column, x.audit, x.message
+            )
+        })
         .collect();
     let steps = |v: &[crate::ci_audit::Step]| -> Vec<String> {
-        v.iter().map(|s| format!("{}:{} {}", s.file, s.line, s.what)).collect()
+        v.iter()
+            .map(|s| format!("{}:{} {}", s.file, s.line, s.what))
+            .collect()
     };
     let p = &report.posture;
     f.dependency_updates = p.dependency_updates.clone();
@@ -273,10 +308,16 @@ impl Collector for SecretsCollector {
             today: cx.observed_at.get(..10).unwrap_or("1970-01-01").to_string(),
             ..secret_scan::Options::default()
         };
-        let files: Vec<String> = cx.files.iter().filter(|f| !cx.is_excluded(f)).cloned().collect();
+        let files: Vec<String> = cx
+            .files
+            .iter()
+            .filter(|f| !cx.is_excluded(f))
+            .cloned()
+            .collect();
         let scanner = crate::secrets::Scanner::new();
-        let report = secret_scan::scan_files_of(cx.root, &files, &options, &scanner, baseline.as_ref())
-            .map_err(|e| err(e.to_string()).at(cx.root))?;
+        let report =
+            secret_scan::scan_files_of(cx.root, &files, &options, &scanner, baseline.as_ref())
+                .map_err(|e| err(e.to_string()).at(cx.root))?;
         let f = secrets_facts(&report);
         let summary = format!(
             "{} rules over {} ({} MB){}: {} open in the working tree, {} only in history, {} reviewed.",
@@ -284,7 +325,11 @@ impl Collector for SecretsCollector {
             count(f.files as usize, "file", "files"),
             f.bytes / 1_000_000,
             if f.history {
-                format!(" and {} history blobs from {}", f.blobs, count(f.commits as usize, "commit", "commits"))
+                format!(
+                    " and {} history blobs from {}",
+                    f.blobs,
+                    count(f.commits as usize, "commit", "commits")
+                )
             } else {
                 String::new()
             },
@@ -292,7 +337,12 @@ impl Collector for SecretsCollector {
             f.open_in_history,
             f.reviewed
         );
-        Ok(vec![cx.evidence(SECRETS, &self.claims(), summary, Facts::Secrets(f))])
+        Ok(vec![cx.evidence(
+            SECRETS,
+            &self.claims(),
+            summary,
+            Facts::Secrets(f),
+        )])
     }
 }
 

@@ -21,7 +21,10 @@ fn scope(s: &SecretsFacts) -> String {
             s.rules, s.files, s.blobs, s.commits
         )
     } else {
-        format!("{} rules over {} working-tree files (history not scanned)", s.rules, s.files)
+        format!(
+            "{} rules over {} working-tree files (history not scanned)",
+            s.rules, s.files
+        )
     }
 }
 
@@ -94,7 +97,11 @@ pub(super) fn credentials_stored(id: &str, s: &SecretsFacts) -> Outcome {
         );
     }
     let reviewed = if s.reviewed > 0 {
-        format!(" {} reviewed exceptions are recorded in {}.", s.reviewed, s.baseline.as_deref().unwrap_or("the baseline"))
+        format!(
+            " {} reviewed exceptions are recorded in {}.",
+            s.reviewed,
+            s.baseline.as_deref().unwrap_or("the baseline")
+        )
     } else {
         String::new()
     };
@@ -110,7 +117,11 @@ pub(super) fn credentials_stored(id: &str, s: &SecretsFacts) -> Outcome {
 
 /// CI findings about credentials: secrets passed wholesale, tokens left on disk, over-broad
 /// tokens.
-const CREDENTIAL_AUDITS: &[&str] = &["secrets-inherit", "persist-credentials", "excessive-permissions"];
+const CREDENTIAL_AUDITS: &[&str] = &[
+    "secrets-inherit",
+    "persist-credentials",
+    "excessive-permissions",
+];
 
 fn audit_count(c: &CiAuditFacts, audits: &[&str]) -> u64 {
     audits.iter().filter_map(|a| c.by_audit.get(*a)).sum()
@@ -147,7 +158,10 @@ pub(super) fn build_credentials(
     if secrets.is_none() && ci.is_none() {
         return None;
     }
-    let cites: Vec<&str> = [secrets.map(|s| s.0), ci.map(|c| c.0)].into_iter().flatten().collect();
+    let cites: Vec<&str> = [secrets.map(|s| s.0), ci.map(|c| c.0)]
+        .into_iter()
+        .flatten()
+        .collect();
     let mut problems = Vec::new();
     let mut observed = Vec::new();
     if let Some((_, s)) = secrets {
@@ -158,7 +172,10 @@ pub(super) fn build_credentials(
                 s.open_in_tree
             ));
         } else {
-            observed.push(format!("no unreviewed credentials in the repository ({})", scope(s)));
+            observed.push(format!(
+                "no unreviewed credentials in the repository ({})",
+                scope(s)
+            ));
         }
     }
     if let Some((_, c)) = ci {
@@ -169,7 +186,10 @@ pub(super) fn build_credentials(
                 .filter_map(|a| c.by_audit.get(*a).map(|k| format!("{a} ({k})")))
                 .collect();
             which.sort();
-            problems.push(format!("the CI workflows expose credentials: {}", which.join(", ")));
+            problems.push(format!(
+                "the CI workflows expose credentials: {}",
+                which.join(", ")
+            ));
         } else {
             observed.push(format!(
                 "the {} CI files pass secrets explicitly, scope tokens and do not leave credentials on disk",
@@ -212,16 +232,16 @@ pub(super) fn changes_logged(id: &str, p: &SourceProvenanceFacts) -> Outcome {
     let signed_note = if p.trust.is_empty() {
         "signatures were not verified (configure [source] allowed_signers or keyring)".to_string()
     } else {
-        format!("{} of the {} build changes carry a good signature", p.build_changes_signed, p.build_changes)
+        format!(
+            "{} of the {} build changes carry a good signature",
+            p.build_changes_signed, p.build_changes
+        )
     };
     Outcome::new(
         Status::PartiallyMet,
         format!(
             "Git records every change to the CI configuration and build scripts with its author and time: {} commits in {} ({} changed the build), {}. Access to the build environment itself is not in the repository: register the CI system's audit-log retention.",
-            p.commits,
-            p.range,
-            p.build_changes,
-            signed_note,
+            p.commits, p.range, p.build_changes, signed_note,
         ),
         &[id],
     )
@@ -306,5 +326,9 @@ pub(super) fn authorised_changes(
     if !gaps.is_empty() {
         argument.push_str(&format!("Gaps: {}.", gaps.join("; ")));
     }
-    Some(Outcome::new(status, argument.trim_end().to_string(), &cites))
+    Some(Outcome::new(
+        status,
+        argument.trim_end().to_string(),
+        &cites,
+    ))
 }

@@ -114,7 +114,10 @@ impl Baseline {
             message,
         };
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+            let line = 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
             invalid(line, "not UTF-8 text".into())
         })?;
         let file: File = toml::from_str(text).map_err(|e| {
@@ -155,7 +158,11 @@ impl Baseline {
 
     /// The state of the secret with `fingerprint` on `today` (`YYYY-MM-DD`).
     pub fn review(&self, fingerprint: &str, today: &str) -> Review<'_> {
-        match self.by_fingerprint.get(fingerprint).and_then(|&i| self.entries.get(i)) {
+        match self
+            .by_fingerprint
+            .get(fingerprint)
+            .and_then(|&i| self.entries.get(i))
+        {
             None => Review::Open,
             Some(e) => match &e.expires {
                 Some(exp) if exp.as_str() < today => Review::Expired(e),
@@ -320,9 +327,15 @@ mod tests {
         assert!(text.starts_with("# kept comment\n"), "{text}");
         let again = Baseline::load(&path).unwrap();
         assert_eq!(again.entries, vec![entry(FP)]);
-        assert!(matches!(again.review(FP, "2026-12-01"), Review::Reviewed(_)));
+        assert!(matches!(
+            again.review(FP, "2026-12-01"),
+            Review::Reviewed(_)
+        ));
         assert!(matches!(again.review(FP, "2027-01-02"), Review::Expired(_)));
-        assert_eq!(again.review(&FP.replace('0', "1"), "2026-12-01"), Review::Open);
+        assert_eq!(
+            again.review(&FP.replace('0', "1"), "2026-12-01"),
+            Review::Open
+        );
     }
 
     #[test]
@@ -340,11 +353,23 @@ mod tests {
             "[[reviewed]]\nfingerprint = \"{FP}\"\nreason = \"r\"\nreviewer = \"x\"\ndate = \"2026-11-24\"\n[[reviewed]]\nfingerprint = \"{FP}\"\nreason = \"r\"\nreviewer = \"x\"\ndate = \"2026-11-24\"\n"
         );
         let e = Baseline::parse(p, dup.as_bytes()).unwrap_err().to_string();
-        assert!(e.starts_with("b.toml:6: fingerprint") && e.ends_with("already reviewed at line 1"), "{e}");
+        assert!(
+            e.starts_with("b.toml:6: fingerprint") && e.ends_with("already reviewed at line 1"),
+            "{e}"
+        );
         for (body, want) in [
-            ("reason = \"\"\nreviewer = \"x\"\ndate = \"2026-11-24\"", "empty reason"),
-            ("reason = \"r\"\nreviewer = \" \"\ndate = \"2026-11-24\"", "no reviewer"),
-            ("reason = \"r\"\nreviewer = \"x\"\ndate = \"2026-02-30\"", "is not a date"),
+            (
+                "reason = \"\"\nreviewer = \"x\"\ndate = \"2026-11-24\"",
+                "empty reason",
+            ),
+            (
+                "reason = \"r\"\nreviewer = \" \"\ndate = \"2026-11-24\"",
+                "no reviewer",
+            ),
+            (
+                "reason = \"r\"\nreviewer = \"x\"\ndate = \"2026-02-30\"",
+                "is not a date",
+            ),
             (
                 "reason = \"r\"\nreviewer = \"x\"\ndate = \"2026-02-03\"\nexpires = \"2026-01-01\"",
                 "before it was reviewed",
@@ -354,9 +379,13 @@ mod tests {
             let e = Baseline::parse(p, t.as_bytes()).unwrap_err().to_string();
             assert!(e.starts_with("b.toml:1: ") && e.contains(want), "{e}");
         }
-        let e = Baseline::parse(p, b"[[reviewed]]\nfingerprint = 3\n").unwrap_err().to_string();
+        let e = Baseline::parse(p, b"[[reviewed]]\nfingerprint = 3\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("b.toml:2: "), "{e}");
-        let e = Baseline::parse(p, b"[[reviewed]]\nbogus = 1\n").unwrap_err().to_string();
+        let e = Baseline::parse(p, b"[[reviewed]]\nbogus = 1\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("b.toml:"), "{e}");
         let e = Baseline::parse(p, b"\n\xff").unwrap_err().to_string();
         assert_eq!(e, "b.toml:2: not UTF-8 text");

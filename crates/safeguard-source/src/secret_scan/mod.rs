@@ -180,7 +180,9 @@ struct Group {
 impl Hits {
     fn add(&mut self, m: &Match, loc: Location, in_tree: bool) {
         let rules = secrets::rules();
-        let Some(rule) = rules.get(m.rule) else { return };
+        let Some(rule) = rules.get(m.rule) else {
+            return;
+        };
         let fp = secrets::fingerprint(rule.id, &m.secret);
         let g = self.by_fp.entry(fp).or_insert_with(|| Group {
             rule: m.rule,
@@ -366,7 +368,9 @@ fn scan_files(
                 let mut outcomes = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((rel, size)) = files.get(i) else { break };
+                    let Some((rel, size)) = files.get(i) else {
+                        break;
+                    };
                     let outcome = scan_one_file(
                         &root.join(rel),
                         *size,
@@ -388,7 +392,13 @@ fn scan_files(
                     if outcome.error.is_some() || outcome.skipped.is_some() || outcome.not_utf8 {
                         outcomes.push((i, outcome));
                     } else {
-                        outcomes.push((i, FileOutcome { error: None, ..outcome }));
+                        outcomes.push((
+                            i,
+                            FileOutcome {
+                                error: None,
+                                ..outcome
+                            },
+                        ));
                     }
                 }
                 if let Ok(mut g) = shared.lock() {
@@ -600,9 +610,9 @@ fn scan_history(
     let introduced = match introducing_commits(repo, &wanted) {
         Ok(m) => m,
         Err(e) => {
-            report
-                .errors
-                .push(format!("could not find the commits that added secrets: {e}"));
+            report.errors.push(format!(
+                "could not find the commits that added secrets: {e}"
+            ));
             HashMap::new()
         }
     };

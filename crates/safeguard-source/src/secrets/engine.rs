@@ -60,7 +60,7 @@ impl Match {
 #[derive(Debug, thiserror::Error)]
 pub enum SecretsError {
     /// A rule id passed to [`Scanner::with_rules`] is not a built-in rule.
-    #[error("unknown secret rule `{0}`; run `safeguard secrets --list-rules` for the rule ids")]
+    #[error("unknown secret rule `{0}`; run `safeguard secrets rules` for the rule ids")]
     UnknownRule(String),
     /// A rule's pattern did not compile (a bug in the rule table).
     #[error("secret rule `{id}` has an invalid pattern: {message}")]

@@ -105,6 +105,29 @@ pub enum Severity {
     Critical,
 }
 
+impl Severity {
+    /// The lowercase name (`low`, `medium`, `high`, `critical`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl Confidence {
+    /// The lowercase name (`low`, `medium`, `high`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
 /// How sure the engine is that a match is a real secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
