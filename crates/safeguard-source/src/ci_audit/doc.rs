@@ -40,6 +40,15 @@ pub fn is_action_path(path: &str) -> bool {
     matches!(crate::util::file_name(path), "action.yml" | "action.yaml")
 }
 
+/// Paths in test data: a `fixtures`, `__fixtures__`, `testdata` or `test-data` folder
+/// anywhere. Action files there are samples, not the project's actions.
+pub fn in_test_data(path: &str) -> bool {
+    path.split('/')
+        .rev()
+        .skip(1)
+        .any(|d| matches!(d, "fixtures" | "__fixtures__" | "testdata" | "test-data"))
+}
+
 fn has_yaml_ext(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     (lower.ends_with(".yml") || lower.ends_with(".yaml")) && lower.len() > 4
@@ -120,5 +129,18 @@ fn guess_kind(path: &str, root: Option<&Node>) -> DocKind {
         Some(r) if r.get("jobs").is_some() && r.get("on").is_some() => DocKind::Workflow,
         Some(r) if r.get("runs").is_some() => DocKind::Action,
         _ => DocKind::GitLab,
+    }
+}
+
+#[cfg(test)]
+mod test_data_tests {
+    use super::in_test_data;
+
+    #[test]
+    fn test_data_folders_are_recognised() {
+        assert!(in_test_data("crates/x/tests/fixtures/ci/a/action.yml"));
+        assert!(in_test_data("testdata/action.yml"));
+        assert!(!in_test_data("actions/build/action.yml"));
+        assert!(!in_test_data("fixtures"));
     }
 }

@@ -197,7 +197,8 @@ pub fn audit_file(path: &str, text: &str) -> (Vec<Finding>, Option<FileError>) {
 
 /// Audit the CI files of a source tree. `files` are the tree's repository-relative paths (with
 /// `/` separators); the CI files among them are chosen here: workflows directly under
-/// `.github/workflows/`, every `action.yml`/`action.yaml` outside dependency directories, and
+/// `.github/workflows/`, every `action.yml`/`action.yaml` outside dependency directories and
+/// test data (`fixtures/`, `testdata/`, …), and
 /// the root `.gitlab-ci.yml` with the files it includes with `include: local:` (recursively).
 /// Each file is read up to [`MAX_FILE`]; larger files, unreadable files, invalid UTF-8 and
 /// invalid YAML become [`FileError`]s and the other files are still audited.
@@ -206,7 +207,10 @@ pub fn audit_tree(root: &Path, files: &[String]) -> Report {
     for path in files {
         let kind = if doc::is_workflow_path(path) {
             DocKind::Workflow
-        } else if doc::is_action_path(path) && !crate::util::in_dependency_dir(path) {
+        } else if doc::is_action_path(path)
+            && !crate::util::in_dependency_dir(path)
+            && !doc::in_test_data(path)
+        {
             DocKind::Action
         } else {
             continue;
