@@ -14,7 +14,7 @@ fn list_show_and_verify_detect_tampering() {
 
     let o = safeguard(tmp.path(), &["evidence", "verify", "--repo", repo_arg]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
-    assert!(stdout(&o).starts_with("ok: 10 entries"), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("ok: 13 entries"), "{}", stdout(&o));
 
     let o = safeguard(
         tmp.path(),
@@ -34,6 +34,9 @@ fn list_show_and_verify_detect_tampering() {
             "ci-config",
             "test-suites",
             "threat-model",
+            "source-provenance",
+            "ci-audit",
+            "secrets",
             "security-policy",
             "composition",
             "vulnerabilities",

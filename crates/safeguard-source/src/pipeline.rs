@@ -320,15 +320,15 @@ impl Collector for SecretsCollector {
                 .map_err(|e| err(e.to_string()).at(cx.root))?;
         let f = secrets_facts(&report);
         let summary = format!(
-            "{} rules over {} ({} MB){}: {} open in the working tree, {} only in history, {} reviewed.",
+            "{} rules over {} ({}){}: {} open in the working tree, {} only in history, {} reviewed.",
             f.rules,
             count(f.files as usize, "file", "files"),
-            f.bytes / 1_000_000,
+            size(f.bytes),
             if f.history {
                 format!(
-                    " and {} history blobs from {}",
-                    f.blobs,
-                    count(f.commits as usize, "commit", "commits")
+                    " and the history of {} ({} further blobs)",
+                    count(f.commits as usize, "commit", "commits"),
+                    f.blobs
                 )
             } else {
                 String::new()
@@ -343,6 +343,14 @@ impl Collector for SecretsCollector {
             summary,
             Facts::Secrets(f),
         )])
+    }
+}
+
+fn size(bytes: u64) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    } else {
+        format!("{} KB", bytes.div_ceil(1000))
     }
 }
 

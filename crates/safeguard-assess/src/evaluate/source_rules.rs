@@ -17,8 +17,8 @@ const PASSWORD_FAMILIES: &[&str] = &["default-password", "generic", "connection-
 fn scope(s: &SecretsFacts) -> String {
     if s.history {
         format!(
-            "{} rules over {} working-tree files and {} history blobs from {} commits",
-            s.rules, s.files, s.blobs, s.commits
+            "{} rules over {} working-tree files and the history of {} commits ({} further blobs)",
+            s.rules, s.files, s.commits, s.blobs
         )
     } else {
         format!(
@@ -81,21 +81,13 @@ pub(super) fn credentials_stored(id: &str, s: &SecretsFacts) -> Outcome {
             &[id],
         );
     }
-    if !s.history || s.shallow {
-        return Outcome::new(
-            Status::PartiallyMet,
-            format!(
-                "The secret scan ({}) found no unreviewed credentials, but {}.",
-                scope(s),
-                if s.shallow {
-                    "the clone is shallow, so older history was not scanned"
-                } else {
-                    "the git history was not scanned"
-                }
-            ),
-            &[id],
-        );
-    }
+    let limit = if !s.history {
+        " The git history was not scanned."
+    } else if s.shallow {
+        " The clone is shallow, so older history was not scanned."
+    } else {
+        ""
+    };
     let reviewed = if s.reviewed > 0 {
         format!(
             " {} reviewed exceptions are recorded in {}.",
@@ -106,9 +98,9 @@ pub(super) fn credentials_stored(id: &str, s: &SecretsFacts) -> Outcome {
         String::new()
     };
     Outcome::new(
-        Status::Met,
+        Status::PartiallyMet,
         format!(
-            "The secret scan ({}) found no unreviewed credentials in the working tree or the history.{reviewed}",
+            "The secret scan ({}) found no unreviewed credentials in the code.{limit}{reviewed} How the product stores the credentials and sensitive data it handles (hashing, key management, secret stores) is not visible in the repository: register that design.",
             scope(s)
         ),
         &[id],
@@ -134,8 +126,10 @@ pub(super) fn token_scope(id: &str, c: &CiAuditFacts) -> Outcome {
         return Outcome::new(
             Status::NotMet,
             format!(
-                "{broad} workflow token permissions are missing or broader than the jobs need (audit `excessive-permissions` over {} CI files). Declare `permissions:` per job with only the scopes each job uses.",
-                c.files
+                "The CI audit found {broad} place{} where workflow token permissions are missing or broader than the jobs need (audit `excessive-permissions` over {} CI file{}). Declare `permissions:` per job with only the scopes each job uses.",
+                if broad == 1 { "" } else { "s" },
+                c.files,
+                if c.files == 1 { "" } else { "s" }
             ),
             &[id],
         );
