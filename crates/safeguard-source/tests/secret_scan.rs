@@ -61,7 +61,10 @@ fn tree_scan_handles_binary_invalid_utf8_huge_and_ignored_files() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let (t1, t2, t3, t4) = (token(1), token(2), token(3), token(4));
-    write(&root.join("app/.env"), format!("GITHUB_TOKEN={t1}\n").as_bytes());
+    write(
+        &root.join("app/.env"),
+        format!("GITHUB_TOKEN={t1}\n").as_bytes(),
+    );
     // Binary: a NUL in the head. The token inside is not reported.
     let mut bin = b"\x7fELF\0\0\0".to_vec();
     bin.extend_from_slice(t2.as_bytes());
@@ -81,7 +84,10 @@ fn tree_scan_handles_binary_invalid_utf8_huge_and_ignored_files() {
     write(&root.join("gen/huge.rs"), &huge);
     // Ignored by .gitignore: not scanned unless asked.
     write(&root.join(".gitignore"), b"secret.local\n");
-    write(&root.join("secret.local"), format!("token={}\n", token(5)).as_bytes());
+    write(
+        &root.join("secret.local"),
+        format!("token={}\n", token(5)).as_bytes(),
+    );
 
     let report = scan(root, false, None);
     let found: Vec<(&str, u32)> = report
@@ -108,7 +114,11 @@ fn tree_scan_handles_binary_invalid_utf8_huge_and_ignored_files() {
         assert!(f.in_tree);
         assert_eq!(f.rule, "github-classic-pat");
         assert_eq!(f.fingerprint.len(), 64);
-        assert!(f.redacted.starts_with("ghp_") && f.redacted.ends_with("(40 chars)"), "{}", f.redacted);
+        assert!(
+            f.redacted.starts_with("ghp_") && f.redacted.ends_with("(40 chars)"),
+            "{}",
+            f.redacted
+        );
     }
     // The report never carries a secret in full.
     let json = serde_json::to_string(&report).unwrap();
@@ -131,7 +141,11 @@ fn tree_scan_handles_binary_invalid_utf8_huge_and_ignored_files() {
     )
     .unwrap();
     assert_eq!(all.findings.len(), 4);
-    assert!(all.findings.iter().any(|f| f.locations[0].path == "secret.local"));
+    assert!(
+        all.findings
+            .iter()
+            .any(|f| f.locations[0].path == "secret.local")
+    );
 }
 
 #[test]
@@ -140,7 +154,10 @@ fn history_only_secrets_name_the_commit_and_baseline_reviews_them() {
     let root = dir.path();
     git(root, &["init", "-q", "-b", "main"]);
     let t = token(7);
-    write(&root.join("config/ci.env"), format!("GH_TOKEN={t}\n").as_bytes());
+    write(
+        &root.join("config/ci.env"),
+        format!("GH_TOKEN={t}\n").as_bytes(),
+    );
     write(&root.join("README.md"), b"hello\n");
     git(root, &["add", "-A"]);
     git(root, &["commit", "-q", "-m", "add config"]);
@@ -159,7 +176,10 @@ fn history_only_secrets_name_the_commit_and_baseline_reviews_them() {
     let f = &report.findings[0];
     assert!(!f.in_tree);
     let loc = &f.locations[0];
-    assert_eq!((loc.path.as_str(), loc.line, loc.column), ("config/ci.env", 1, 10));
+    assert_eq!(
+        (loc.path.as_str(), loc.line, loc.column),
+        ("config/ci.env", 1, 10)
+    );
     let commit = loc.commit.as_ref().expect("the adding commit is named");
     assert_eq!(commit.id, added);
     assert_eq!(commit.author, "Alice <alice@example.org>");
@@ -205,7 +225,10 @@ fn damaged_repository_keeps_the_tree_results() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     git(root, &["init", "-q", "-b", "main"]);
-    write(&root.join("a.env"), format!("TOKEN={}\n", token(9)).as_bytes());
+    write(
+        &root.join("a.env"),
+        format!("TOKEN={}\n", token(9)).as_bytes(),
+    );
     write(&root.join("old.txt"), b"old content that will be lost\n");
     git(root, &["add", "-A"]);
     git(root, &["commit", "-q", "-m", "one"]);
@@ -221,7 +244,10 @@ fn damaged_repository_keeps_the_tree_results() {
     assert_eq!(report.findings.len(), 1, "{report:#?}");
     assert!(report.findings[0].in_tree);
     assert!(
-        report.errors.iter().any(|e| e.contains("history") || e.contains("missing")),
+        report
+            .errors
+            .iter()
+            .any(|e| e.contains("history") || e.contains("missing")),
         "{:?}",
         report.errors
     );
@@ -239,7 +265,10 @@ fn shallow_clone_is_reported() {
         git(&origin, &["commit", "-q", "-m", &format!("c{i}")]);
     }
     let url = format!("file://{}", origin.display());
-    git(dir.path(), &["clone", "-q", "--depth", "1", &url, "shallow"]);
+    git(
+        dir.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
     let report = scan(&dir.path().join("shallow"), true, None);
     assert!(report.shallow);
     assert_eq!(report.commits, 1);
@@ -264,7 +293,10 @@ fn history_outside_a_repository_is_an_error() {
     )
     .unwrap_err()
     .to_string();
-    assert!(err.ends_with("--history needs a git work tree, and this is not one"), "{err}");
+    assert!(
+        err.ends_with("--history needs a git work tree, and this is not one"),
+        "{err}"
+    );
     let missing = secret_scan::scan(
         &dir.path().join("nope"),
         &Options::default(),
