@@ -40,7 +40,7 @@ pub struct Options {
     pub tree: bool,
     /// Scan every blob of the git history too.
     pub history: bool,
-    /// Honour `.gitignore` and `.ignore` files in the tree walk.
+    /// Honour `.gitignore` files (and `.git/info/exclude`) in the tree walk.
     pub respect_ignore: bool,
     /// Skip files bigger than this (0: no limit; big files are streamed).
     pub max_file_size: u64,
@@ -304,7 +304,7 @@ fn walk(root: &Path, options: &Options, report: &mut Report) -> Vec<(String, u64
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .parents(options.respect_ignore)
-        .ignore(options.respect_ignore)
+        .ignore(false)
         .git_ignore(options.respect_ignore)
         .git_global(false)
         .git_exclude(options.respect_ignore)
@@ -323,7 +323,8 @@ fn walk(root: &Path, options: &Options, report: &mut Report) -> Vec<(String, u64
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        // The size is read when the file is opened: no stat per file here.
+        let size = 0;
         let rel = entry
             .path()
             .strip_prefix(root)
@@ -371,9 +372,9 @@ fn scan_files(
                     let Some((rel, size)) = files.get(i) else {
                         break;
                     };
+                    let _ = size;
                     let outcome = scan_one_file(
                         &root.join(rel),
-                        *size,
                         options,
                         scanner,
                         &mut buf,
@@ -426,9 +427,12 @@ fn scan_files(
     }
 }
 
+/// Files at least this big (and at most [`IN_MEMORY`]) are memory-mapped instead of read: it
+/// saves copying them out of the page cache, which is most of the bytes of a source tree.
+const MMAP_FROM: u64 = 64 << 10;
+
 fn scan_one_file(
     path: &Path,
-    size: u64,
     options: &Options,
     scanner: &Scanner,
     buf: &mut Vec<u8>,
@@ -440,13 +444,37 @@ fn scan_one_file(
         not_utf8: false,
         error,
     };
-    if options.max_file_size > 0 && size > options.max_file_size {
-        return skip("too-large", None);
-    }
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => return skip("unreadable", Some(format!("cannot read: {e}"))),
     };
+    // The size from the open file (one fstat), not from the walk.
+    let size = match file.metadata() {
+        Ok(m) => m.len(),
+        Err(e) => return skip("unreadable", Some(format!("cannot read: {e}"))),
+    };
+    if options.max_file_size > 0 && size > options.max_file_size {
+        return skip("too-large", None);
+    }
+    if (MMAP_FROM..=IN_MEMORY).contains(&size) {
+        // SAFETY: the map is read-only and private to this call. A file truncated by another
+        // process while it is mapped could fault; source trees being scanned are not being
+        // rewritten, and the read path below is used for everything small or huge.
+        if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+            let data = &map[..];
+            if is_binary(data) {
+                return binary();
+            }
+            let not_utf8 = std::str::from_utf8(data).is_err();
+            scanner.scan(data, matches);
+            return FileOutcome {
+                bytes: data.len() as u64,
+                skipped: None,
+                not_utf8,
+                error: None,
+            };
+        }
+    }
     scan_stream(&mut file, size, scanner, buf, matches)
         .unwrap_or_else(|e| skip("unreadable", Some(format!("read failed: {e}"))))
 }
@@ -461,6 +489,7 @@ fn scan_stream(
 ) -> std::io::Result<FileOutcome> {
     buf.clear();
     if size <= IN_MEMORY {
+        buf.reserve(size as usize + 1);
         r.take(IN_MEMORY + 1).read_to_end(buf)?;
         if is_binary(buf) {
             return Ok(binary());
