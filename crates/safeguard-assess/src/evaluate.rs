@@ -160,70 +160,14 @@ fn automated(id: ClaimId, ev: &[Cited<'_>]) -> Option<Outcome> {
         })
         .and_then(|(i, c)| component_integrity(i, c)),
         (1, 3, 2) => test_automation(ev).map(|o| with_ci_checks(o, ev)),
-        (1, 4, 3) => find(ev, |f| {
-            if let Facts::Secrets(s) = f {
-                Some(s)
-            } else {
-                None
-            }
-        })
-        .map(|(i, s)| source_rules::default_passwords(i, s)),
-        (1, 4, 5) => find(ev, |f| {
-            if let Facts::Secrets(s) = f {
-                Some(s)
-            } else {
-                None
-            }
-        })
-        .map(|(i, s)| source_rules::credentials_stored(i, s)),
-        (2, 1, 3) => find(ev, |f| {
-            if let Facts::CiAudit(c) = f {
-                Some(c)
-            } else {
-                None
-            }
-        })
-        .map(|(i, c)| source_rules::token_scope(i, c)),
-        (2, 1, 4) => source_rules::build_credentials(
-            find(ev, |f| {
-                if let Facts::Secrets(s) = f {
-                    Some(s)
-                } else {
-                    None
-                }
-            }),
-            find(ev, |f| {
-                if let Facts::CiAudit(c) = f {
-                    Some(c)
-                } else {
-                    None
-                }
-            }),
-        ),
-        (2, 2, 1) => find(ev, |f| {
-            if let Facts::SourceProvenance(p) = f {
-                Some(p)
-            } else {
-                None
-            }
-        })
-        .map(|(i, p)| source_rules::changes_logged(i, p)),
-        (2, 2, 2) => source_rules::authorised_changes(
-            find(ev, |f| {
-                if let Facts::SourceProvenance(p) = f {
-                    Some(p)
-                } else {
-                    None
-                }
-            }),
-            find(ev, |f| {
-                if let Facts::CiAudit(c) = f {
-                    Some(c)
-                } else {
-                    None
-                }
-            }),
-        ),
+        (1, 4, 3) => find(ev, secrets_of).map(|(i, s)| source_rules::default_passwords(i, s)),
+        (1, 4, 5) => find(ev, secrets_of).map(|(i, s)| source_rules::credentials_stored(i, s)),
+        (2, 1, 3) => find(ev, ci_audit_of).map(|(i, c)| source_rules::token_scope(i, c)),
+        (2, 1, 4) => source_rules::build_credentials(find(ev, secrets_of), find(ev, ci_audit_of)),
+        (2, 2, 1) => find(ev, provenance_of).map(|(i, p)| source_rules::changes_logged(i, p)),
+        (2, 2, 2) => {
+            source_rules::authorised_changes(find(ev, provenance_of), find(ev, ci_audit_of))
+        }
         (3, 3, 1) => find(ev, |f| {
             if let Facts::Vulnerabilities(v) = f {
                 Some(v)
@@ -538,15 +482,33 @@ fn component_integrity(id: &str, c: &CompositionFacts) -> Option<Outcome> {
     })
 }
 
+fn secrets_of(f: &Facts) -> Option<&safeguard_model::facts::SecretsFacts> {
+    if let Facts::Secrets(s) = f {
+        Some(s)
+    } else {
+        None
+    }
+}
+
+fn ci_audit_of(f: &Facts) -> Option<&safeguard_model::facts::CiAuditFacts> {
+    if let Facts::CiAudit(c) = f {
+        Some(c)
+    } else {
+        None
+    }
+}
+
+fn provenance_of(f: &Facts) -> Option<&safeguard_model::facts::SourceProvenanceFacts> {
+    if let Facts::SourceProvenance(p) = f {
+        Some(p)
+    } else {
+        None
+    }
+}
+
 /// Add the security checks the CI audit saw (SAST, fuzzing) to the test-automation argument.
 fn with_ci_checks(mut o: Outcome, ev: &[Cited<'_>]) -> Outcome {
-    let Some((id, c)) = find(ev, |f| {
-        if let Facts::CiAudit(c) = f {
-            Some(c)
-        } else {
-            None
-        }
-    }) else {
+    let Some((id, c)) = find(ev, ci_audit_of) else {
         return o;
     };
     let mut parts = Vec::new();

@@ -390,7 +390,7 @@ pub struct SecretsFacts {
     pub open_in_history: u64,
     /// Distinct secrets the baseline marks as reviewed.
     pub reviewed: u64,
-    /// Open secrets by rule family (`cloud`, `vcs`, `private-key`, `default-password`, …).
+    /// Open secrets by rule family (`cloud`, `vcs`, `private-key`, `generic`, …).
     pub by_family: BTreeMap<String, u64>,
     /// Up to 50 open findings, redacted: `path:line rule redacted`.
     pub sample: Vec<String>,

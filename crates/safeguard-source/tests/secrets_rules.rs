@@ -3,6 +3,9 @@
 //! redaction and fingerprints. The ignored `vendor_false_positives` test scans a real source
 //! tree (`SAFEGUARD_BENCH_TREE`, default `/work/bench-secrets/vendor`) and prints hits per rule.
 
+#[path = "../../safeguard-vulndb/tests/common/mod.rs"]
+mod common;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -389,6 +392,17 @@ fn recall_every_rule_in_every_context() {
     println!("{table}");
     let _ = std::fs::create_dir_all(target_dir());
     let _ = std::fs::write(target_dir().join("secrets-recall.md"), &table);
+    common::check_doc_section(
+        "secrets-recall",
+        &format!(
+            "## Secret detection: recall per rule family\n\n\
+             Every rule's own generator makes format-valid fake tokens (3 seeds), planted in each \
+             of the contexts a rule applies to (.env, JSON, YAML, Rust and Python strings, URL \
+             query, prose, PEM raw / JSON-escaped / YAML block); the secret, its offset, line and \
+             column must all come back, and no second rule may report the same span \
+             (`cargo test -p safeguard-source --test secrets_rules recall`).\n\n{table}"
+        ),
+    );
     assert!(misses.is_empty(), "missed:\n{}", misses.join("\n"));
     assert!(
         crosstalk.is_empty(),

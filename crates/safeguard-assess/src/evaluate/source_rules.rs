@@ -12,7 +12,7 @@ use super::{Outcome, list};
 use crate::assessment::Status;
 
 /// Secret families that are passwords written into code or configuration.
-const PASSWORD_FAMILIES: &[&str] = &["default-password", "generic", "connection-string"];
+const PASSWORD_FAMILIES: &[&str] = &["generic", "connection-string"];
 
 fn scope(s: &SecretsFacts) -> String {
     if s.history {

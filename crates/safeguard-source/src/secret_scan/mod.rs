@@ -373,13 +373,8 @@ fn scan_files(
                         break;
                     };
                     let _ = size;
-                    let outcome = scan_one_file(
-                        &root.join(rel),
-                        options,
-                        scanner,
-                        &mut buf,
-                        &mut matches,
-                    );
+                    let outcome =
+                        scan_one_file(&root.join(rel), options, scanner, &mut buf, &mut matches);
                     for m in matches.drain(..) {
                         let loc = Location {
                             path: rel.clone(),
