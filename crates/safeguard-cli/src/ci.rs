@@ -96,10 +96,10 @@ pub fn tree_files(path: &Path) -> Result<Vec<String>> {
     let mut files = Vec::new();
     for entry in ignore::WalkBuilder::new(path).hidden(false).build() {
         let Ok(entry) = entry else { continue };
-        if entry.file_type().is_some_and(|t| t.is_file()) {
-            if let Ok(rel) = entry.path().strip_prefix(path) {
-                files.push(rel.to_string_lossy().replace('\\', "/"));
-            }
+        if entry.file_type().is_some_and(|t| t.is_file())
+            && let Ok(rel) = entry.path().strip_prefix(path)
+        {
+            files.push(rel.to_string_lossy().replace('\\', "/"));
         }
     }
     files.sort();
@@ -143,14 +143,13 @@ pub fn run(args: CiArgs, quiet: bool) -> Result<ExitCode> {
             eprintln!("error: {}:{}:{}: {}", e.file, e.line, e.column, e.message);
         }
     }
-    if let Some(level) = args.fail_on {
-        if report
+    if let Some(level) = args.fail_on
+        && report
             .findings
             .iter()
             .any(|f| severity_rank(f.severity.as_str()) >= level)
-        {
-            return Ok(ExitCode::from(1));
-        }
+    {
+        return Ok(ExitCode::from(1));
     }
     if !report.errors.is_empty() {
         return Ok(ExitCode::from(2));

@@ -88,6 +88,8 @@ fn template_parses_and_names_the_vendor() {
         .lines()
         .map(|l| {
             if l.starts_with("# [[manual_evidence]]")
+                || l.starts_with("# [source]")
+                || l.starts_with("# [secrets]")
                 || (l.starts_with("# ")
                     && l[2..].contains(" = ")
                     && !l.contains("[sro]")
@@ -104,6 +106,10 @@ fn template_parses_and_names_the_vendor() {
         .join("\n");
     let c = parse(&uncommented, p()).unwrap();
     assert_eq!(c.manual_evidence.len(), 1, "{uncommented}");
+    assert_eq!(c.source.allowed_signers.as_deref(), Some(".github/allowed_signers"));
+    assert_eq!(c.source.protection.len(), 1);
+    assert!(c.secrets.history);
+    assert_eq!(c.secrets.baseline.as_deref(), Some(".safeguard-secrets.toml"));
 }
 
 #[test]

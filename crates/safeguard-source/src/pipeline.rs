@@ -380,17 +380,17 @@ pub fn secrets_facts(report: &secret_scan::Report) -> SecretsFacts {
             f.open_in_history += 1;
         }
         *f.by_family.entry(x.family.to_string()).or_default() += 1;
-        if f.sample.len() < 50 {
-            if let Some(l) = x.locations.first() {
-                f.sample.push(format!(
-                    "{}:{} {} {}{}",
-                    l.path,
-                    l.line,
-                    x.rule,
-                    x.redacted,
-                    if x.in_tree { "" } else { " (history)" }
-                ));
-            }
+        if f.sample.len() < 50
+            && let Some(l) = x.locations.first()
+        {
+            f.sample.push(format!(
+                "{}:{} {} {}{}",
+                l.path,
+                l.line,
+                x.rule,
+                x.redacted,
+                if x.in_tree { "" } else { " (history)" }
+            ));
         }
     }
     f

@@ -280,13 +280,13 @@ fn scan_inner(
             None => walk(root, options, &mut report),
         };
         scan_files(root, &files, options, scanner, &mut report, &mut hits);
-        if options.history {
-            if let Some(repo) = &repo {
-                covered = unchanged_tracked_blobs(repo, &files).unwrap_or_else(|e| {
-                    report.errors.push(format!("git: {e}"));
-                    HashSet::new()
-                });
-            }
+        if options.history
+            && let Some(repo) = &repo
+        {
+            covered = unchanged_tracked_blobs(repo, &files).unwrap_or_else(|e| {
+                report.errors.push(format!("git: {e}"));
+                HashSet::new()
+            });
         }
     }
     if options.history {
@@ -545,10 +545,11 @@ fn unchanged_tracked_blobs(
         };
         let mut parts = meta.split(' ');
         let (_mode, blob) = (parts.next(), parts.next());
-        if let Some(blob) = blob {
-            if scanned.contains(path) && !modified.contains(path) {
-                set.insert(blob.to_string());
-            }
+        if let Some(blob) = blob
+            && scanned.contains(path)
+            && !modified.contains(path)
+        {
+            set.insert(blob.to_string());
         }
     }
     Ok(set)
@@ -807,20 +808,20 @@ pub fn sarif(report: &Report, tool_version: &str) -> serde_json::Value {
                 "locations": locations,
                 "partialFingerprints": {"safeguardSecret/v1": f.fingerprint},
             });
-            if let (Some(review), Some(obj)) = (&f.review, r.as_object_mut()) {
-                if f.status == "reviewed" {
-                    obj.insert(
-                        "suppressions".into(),
-                        json!([{
-                            "kind": "external",
-                            "status": "accepted",
-                            "justification": format!(
-                                "{} (reviewed by {} on {})",
-                                review.reason, review.reviewer, review.date
-                            ),
-                        }]),
-                    );
-                }
+            if let (Some(review), Some(obj)) = (&f.review, r.as_object_mut())
+                && f.status == "reviewed"
+            {
+                obj.insert(
+                    "suppressions".into(),
+                    json!([{
+                        "kind": "external",
+                        "status": "accepted",
+                        "justification": format!(
+                            "{} (reviewed by {} on {})",
+                            review.reason, review.reviewer, review.date
+                        ),
+                    }]),
+                );
             }
             r
         })
