@@ -86,15 +86,24 @@ fn confidence_rank(s: &str) -> Confidence {
 
 /// The files of a tree: tracked files in a git work tree, otherwise a walk.
 pub fn tree_files(path: &Path) -> Result<Vec<String>> {
-    if let Some(repo) = safeguard_source::git::Repo::open(path)? {
-        let mut files = repo.tracked_files()?;
-        files.extend(repo.untracked_files()?);
-        files.sort();
-        files.dedup();
-        return Ok(files);
+    match safeguard_source::git::Repo::open(path) {
+        Ok(Some(repo)) => {
+            let mut files = repo.tracked_files()?;
+            files.extend(repo.untracked_files()?);
+            files.sort();
+            files.dedup();
+            return Ok(files);
+        }
+        Ok(None) => {}
+        // A damaged repository: audit what is on disk.
+        Err(e) => eprintln!("warning: {e}; auditing the files on disk instead"),
     }
     let mut files = Vec::new();
-    for entry in ignore::WalkBuilder::new(path).hidden(false).build() {
+    for entry in ignore::WalkBuilder::new(path)
+        .hidden(false)
+        .filter_entry(|e| e.file_name() != ".git")
+        .build()
+    {
         let Ok(entry) = entry else { continue };
         if entry.file_type().is_some_and(|t| t.is_file())
             && let Ok(rel) = entry.path().strip_prefix(path)

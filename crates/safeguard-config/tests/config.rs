@@ -106,10 +106,16 @@ fn template_parses_and_names_the_vendor() {
         .join("\n");
     let c = parse(&uncommented, p()).unwrap();
     assert_eq!(c.manual_evidence.len(), 1, "{uncommented}");
-    assert_eq!(c.source.allowed_signers.as_deref(), Some(".github/allowed_signers"));
+    assert_eq!(
+        c.source.allowed_signers.as_deref(),
+        Some(".github/allowed_signers")
+    );
     assert_eq!(c.source.protection.len(), 1);
     assert!(c.secrets.history);
-    assert_eq!(c.secrets.baseline.as_deref(), Some(".safeguard-secrets.toml"));
+    assert_eq!(
+        c.secrets.baseline.as_deref(),
+        Some(".safeguard-secrets.toml")
+    );
 }
 
 #[test]

@@ -34,6 +34,10 @@ pub enum GitError {
         .root.display()
     )]
     DubiousOwnership { root: PathBuf },
+    /// There is a `.git` here but git cannot read the repository (a damaged `HEAD`, config or
+    /// object store).
+    #[error("{}: git cannot read this repository: {stderr}", .git_dir.display())]
+    Damaged { git_dir: PathBuf, stderr: String },
     /// A git command failed.
     #[error("`git {args}` failed: {stderr}")]
     Failed { args: String, stderr: String },
@@ -83,6 +87,14 @@ impl Repo {
         if stderr.contains("dubious ownership") || stderr.contains("safe.directory") {
             return Err(GitError::DubiousOwnership {
                 root: root.to_path_buf(),
+            });
+        }
+        // A `.git` of the tree itself that git refuses to read is damage, not absence.
+        let own = root.join(".git");
+        if own.exists() {
+            return Err(GitError::Damaged {
+                git_dir: own,
+                stderr: stderr.trim().to_string(),
             });
         }
         Ok(None)
@@ -374,6 +386,24 @@ mod tests {
         assert_eq!(c.unix, 1_700_000_000);
         assert_eq!(c.time, "2023-11-14T22:13:20Z");
         assert!(parse_change(b"").is_none());
+    }
+
+    #[test]
+    fn damaged_repository_is_an_error_not_absence() {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = std::process::Command::new("git")
+            .args(["init", "-q"])
+            .current_dir(dir.path())
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        std::fs::write(dir.path().join(".git/HEAD"), "garbage\n").unwrap();
+        let err = Repo::open(dir.path()).unwrap_err();
+        assert!(matches!(err, GitError::Damaged { .. }), "{err:?}");
+        assert!(
+            err.to_string().contains("git cannot read this repository"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -254,6 +254,30 @@ fn damaged_repository_keeps_the_tree_results() {
 }
 
 #[test]
+fn unreadable_repository_still_scans_the_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write(
+        &root.join("a.env"),
+        format!("TOKEN={}\n", token(11)).as_bytes(),
+    );
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "one"]);
+    std::fs::write(root.join(".git/HEAD"), "garbage\n").unwrap();
+    let report = scan(root, true, None);
+    assert_eq!(report.findings.len(), 1, "{report:#?}");
+    assert!(!report.history, "the history was not scanned");
+    assert!(
+        report.errors.iter().any(|e| e.starts_with(
+            "the git history could not be read, so only the working tree was scanned:"
+        ) && e.contains("git cannot read this repository")),
+        "{:?}",
+        report.errors
+    );
+}
+
+#[test]
 fn shallow_clone_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let origin = dir.path().join("origin");

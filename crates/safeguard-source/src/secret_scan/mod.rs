@@ -257,16 +257,27 @@ fn scan_inner(
         ..Report::default()
     };
     let mut hits = Hits::default();
+    // A damaged repository does not stop the tree scan: it is reported and the history is
+    // left out.
+    let mut history_ok = options.history;
     let repo = match Repo::open(root) {
         Ok(r) => r,
         Err(e) => {
-            if options.history {
-                return Err(e.into());
-            }
-            report.errors.push(format!("git: {e}"));
+            report.errors.push(if options.history {
+                format!(
+                    "the git history could not be read, so only the working tree was scanned: {e}"
+                )
+            } else {
+                format!("git: {e}")
+            });
+            history_ok = false;
             None
         }
     };
+    report.history = history_ok;
+    if options.history && history_ok && repo.is_none() {
+        return Err(ScanError::NotARepository(root.to_path_buf()));
+    }
     let mut covered: HashSet<String> = HashSet::new();
     if options.tree {
         let files = match given {
@@ -280,19 +291,14 @@ fn scan_inner(
             None => walk(root, options, &mut report),
         };
         scan_files(root, &files, options, scanner, &mut report, &mut hits);
-        if options.history
-            && let Some(repo) = &repo
-        {
+        if history_ok && let Some(repo) = &repo {
             covered = unchanged_tracked_blobs(repo, &files).unwrap_or_else(|e| {
                 report.errors.push(format!("git: {e}"));
                 HashSet::new()
             });
         }
     }
-    if options.history {
-        let Some(repo) = &repo else {
-            return Err(ScanError::NotARepository(root.to_path_buf()));
-        };
+    if let (true, Some(repo)) = (history_ok, &repo) {
         scan_history(repo, options, scanner, &covered, &mut report, &mut hits);
     }
     report.findings = group(hits, baseline, &options.today);
