@@ -140,9 +140,9 @@ fn combine(
 
 fn automated(id: ClaimId, ev: &[Cited<'_>]) -> Option<Outcome> {
     match (id.theme, id.principle, id.claim) {
-        (1, 1, 4) => {
-            find(ev, |f| if let Facts::Vcs(v) = f { Some(v) } else { None }).map(|(i, v)| vcs(i, v))
-        }
+        (1, 1, 4) => find(ev, |f| if let Facts::Vcs(v) = f { Some(v) } else { None })
+            .map(|(i, v)| vcs(i, v))
+            .map(|o| with_history(o, ev)),
         (1, 2, 1) => find(ev, |f| {
             if let Facts::Composition(c) = f {
                 Some(c)
@@ -504,6 +504,35 @@ fn provenance_of(f: &Facts) -> Option<&safeguard_model::facts::SourceProvenanceF
     } else {
         None
     }
+}
+
+/// Add what the commit history shows (authorship, signatures) to the version-control argument.
+fn with_history(mut o: Outcome, ev: &[Cited<'_>]) -> Outcome {
+    let Some((id, p)) = find(ev, provenance_of) else {
+        return o;
+    };
+    if p.commits == 0 {
+        return o;
+    }
+    let unsigned = p.signature_kinds.get("none").copied().unwrap_or(0);
+    let good = p.verification.get("good").copied().unwrap_or(0);
+    o.argument.push_str(&format!(
+        " The history read ({}) records {} by {}; {} signed{}.",
+        p.range,
+        plural(p.commits, "commit"),
+        plural(p.authors, "author"),
+        p.commits - unsigned,
+        if p.trust.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", {good} with a good signature against {}",
+                p.trust.join(" and ")
+            )
+        }
+    ));
+    o.cites.push(id.to_string());
+    o
 }
 
 /// Add the security checks the CI audit saw (SAST, fuzzing) to the test-automation argument.

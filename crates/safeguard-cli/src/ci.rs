@@ -177,15 +177,21 @@ fn table(report: &Report) -> String {
                 f.severity.as_str().to_string(),
                 f.confidence.as_str().to_string(),
                 f.audit.to_string(),
-                f.message.clone(),
+                format!("{} Fix: {}", f.message, f.fix),
             ]
         })
         .collect();
     if !rows.is_empty() {
         out.push_str(&crate::output::table(
-            &["WHERE", "SEVERITY", "CONFIDENCE", "AUDIT", "FINDING"],
+            &[
+                "WHERE",
+                "SEVERITY",
+                "CONFIDENCE",
+                "AUDIT",
+                "FINDING AND FIX",
+            ],
             &rows,
-            100,
+            160,
         ));
         out.push('\n');
     }
