@@ -200,11 +200,18 @@ fn table(report: &Report, all: bool) -> String {
                 .join(", ")
         }
     };
+    let n = |k: u64, noun: &str| {
+        if k == 1 {
+            format!("1 {noun}")
+        } else {
+            format!("{k} {noun}s")
+        }
+    };
     out.push_str(&format!(
-        "Range {}: {} commits by {} authors{}\n",
+        "Range {}: {} by {}{}\n",
         f.range,
-        f.commits,
-        f.authors,
+        n(f.commits, "commit"),
+        n(f.authors, "author"),
         if f.shallow { " (shallow clone)" } else { "" }
     ));
     out.push_str(&format!("Signatures:    {}\n", count(&f.signature_kinds)));

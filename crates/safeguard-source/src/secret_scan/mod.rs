@@ -839,7 +839,7 @@ pub fn sarif(report: &Report, tool_version: &str) -> serde_json::Value {
             "tool": {"driver": {
                 "name": "safeguard-secrets",
                 "version": tool_version,
-                "informationUri": "https://github.com/safeguard/safeguard",
+                "informationUri": "https://www.gov.uk/government/publications/software-security-code-of-practice",
                 "rules": rules,
             }},
             "results": results,
