@@ -98,7 +98,9 @@ pub fn parse_commit(id: &str, raw: &[u8]) -> Result<Commit, CommitError> {
             "gpgsig" | "gpgsig-sha256" => {
                 // Both headers stay out of the payload, as git does; the first one is kept.
                 if signature.is_none() {
-                    let mut sig = value.as_bytes().to_vec();
+                    // The raw bytes after `gpgsig `, never a lossy decoding of them.
+                    let raw = line.strip_suffix(b"\n").unwrap_or(line);
+                    let mut sig = raw.get(key.len() + 1..).unwrap_or_default().to_vec();
                     sig.push(b'\n');
                     signature = Some(sig);
                     in_sig = true;
@@ -243,6 +245,14 @@ Subject line\n\nBody.\n\nReviewed-by: R <r@example.org>\n";
         assert!(c.signature.is_none());
         assert_eq!(c.payload, raw.to_vec());
         assert!(c.parents.is_empty());
+    }
+
+    #[test]
+    fn signature_bytes_are_kept_raw() {
+        let raw = b"tree t\ngpgsig a\xff\n b\xfe\n\nmsg";
+        let c = parse_commit("x", raw).unwrap();
+        assert_eq!(c.signature.as_deref(), Some(&b"a\xff\nb\xfe\n"[..]));
+        assert_eq!(c.payload, b"tree t\n\nmsg".to_vec());
     }
 
     #[test]
