@@ -1,0 +1,10 @@
+//! Signed artefacts and provenance: keys the vendor controls ([`keys`], [`signer`]), DSSE
+//! envelopes ([`dsse`]), in-toto statements and SLSA provenance ([`intoto`]), Sigstore bundles
+//! ([`bundle`]) and streaming digests ([`hash`]). Verification is fully offline.
+
+pub mod bundle;
+pub mod dsse;
+pub mod hash;
+pub mod intoto;
+pub mod keys;
+pub mod signer;
