@@ -178,6 +178,7 @@ pub fn verify_bundle(
                         .into(),
                 ));
             }
+            reject_root_in_chain(&bundle)?;
             let sigstore_policy = VerificationPolicy::new(
                 certificate_identity.as_str(),
                 certificate_oidc_issuer.as_str(),
@@ -218,8 +219,8 @@ fn verify_with_sigstore(
 ) -> Result<Verified, BundleError> {
     let root_text = std::str::from_utf8(trusted_root_json)
         .map_err(|e| BundleError::TrustedRoot(format!("it is not UTF-8 text: {e}")))?;
-    let root = TrustedRoot::from_json(root_text)
-        .map_err(|e| BundleError::TrustedRoot(e.to_string()))?;
+    let root =
+        TrustedRoot::from_json(root_text).map_err(|e| BundleError::TrustedRoot(e.to_string()))?;
     let verifier = sigstore_verify::Verifier::new(&root)
         .map_err(|e| BundleError::TrustedRoot(e.to_string()))?;
     let outcome = match artifact {
@@ -448,6 +449,67 @@ fn check_dsse(
             hex(&sha256)
         )))
     }
+}
+
+/// A bundle must not carry its own root of trust: reject a v0.1/v0.2 certificate chain that
+/// holds a self-issued (root) certificate.
+fn reject_root_in_chain(bundle: &Bundle) -> Result<(), BundleError> {
+    if let VerificationMaterialContent::X509CertificateChain { certificates } =
+        &bundle.verification_material.content
+    {
+        for (position, cert) in certificates.iter().enumerate() {
+            if is_self_issued(cert.raw_bytes.as_bytes()) {
+                return Err(BundleError::Rejected(format!(
+                    "certificate {} of the bundle's certificate chain is a root (self-issued) \
+                     certificate; roots of trust come from the trusted root, never the bundle",
+                    position + 1
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One DER element: (tag, content, rest). `None` when the input is not well-formed DER.
+fn der_element(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = input.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let count = usize::from(first & 0x7f);
+        if count == 0 || count > 4 {
+            return None;
+        }
+        let (bytes, rest) = rest.split_at_checked(count)?;
+        let len = bytes
+            .iter()
+            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+        (len, rest)
+    };
+    let (content, rest) = rest.split_at_checked(len)?;
+    Some((tag, content, rest))
+}
+
+/// Whether an X.509 certificate's issuer and subject names are the same (a root or other
+/// self-issued certificate). Unparseable certificates answer `false`: the chain check that
+/// follows rejects them with a better reason.
+fn is_self_issued(cert_der: &[u8]) -> bool {
+    fn names(cert_der: &[u8]) -> Option<(&[u8], &[u8])> {
+        let (_, certificate, _) = der_element(cert_der)?;
+        let (_, tbs, _) = der_element(certificate)?;
+        let (tag, _, mut rest) = der_element(tbs)?;
+        if tag == 0xa0 {
+            // Explicit version; the serial number follows.
+            rest = der_element(rest)?.2;
+        }
+        let (_, _, rest) = der_element(rest)?; // signature algorithm
+        let (_, issuer, rest) = der_element(rest)?;
+        let (_, _, rest) = der_element(rest)?; // validity
+        let (_, subject, _) = der_element(rest)?;
+        Some((issuer, subject))
+    }
+    names(cert_der).is_some_and(|(issuer, subject)| issuer == subject)
 }
 
 fn der_from_pem(pem: &str) -> Result<DerPublicKey, BundleError> {
