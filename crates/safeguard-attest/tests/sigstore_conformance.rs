@@ -578,3 +578,42 @@ fn malformed_input_is_reported_with_its_position() {
             .starts_with("verification failed: the public key is not usable")
     );
 }
+
+/// Truncated and bit-flipped conformance bundles never panic, and every error they cause reads
+/// `verification failed: …`; truncated ones never verify.
+#[test]
+fn mutated_conformance_bundles_fail_cleanly() {
+    let prod_root = production_root();
+    let artifact =
+        std::fs::read(Path::new(CONFORMANCE).join("test/assets/bundle-verify/a.txt")).unwrap();
+    let policy = Policy::Keyless {
+        trusted_root_json: prod_root,
+        certificate_identity: DEFAULT_IDENTITY.to_owned(),
+        certificate_oidc_issuer: DEFAULT_ISSUER.to_owned(),
+    };
+    for case in ["happy-path-v0.1", "happy-path-v0.3"] {
+        let bundle = std::fs::read(
+            Path::new(CONFORMANCE)
+                .join("test/assets/bundle-verify")
+                .join(case)
+                .join("bundle.sigstore.json"),
+        )
+        .unwrap();
+        assert!(verify_bundle(&bundle, Artifact::Bytes(&artifact), &policy).is_ok());
+        for cut in (0..bundle.len()).step_by(97) {
+            let err = verify_bundle(&bundle[..cut], Artifact::Bytes(&artifact), &policy)
+                .expect_err("a truncated bundle is not JSON");
+            assert!(
+                matches!(err, BundleError::Malformed { .. }),
+                "{case}@{cut}: {err}"
+            );
+        }
+        for at in (0..bundle.len()).step_by(53) {
+            let mut flipped = bundle.clone();
+            flipped[at] ^= 0x04;
+            if let Err(e) = verify_bundle(&flipped, Artifact::Bytes(&artifact), &policy) {
+                assert!(e.to_string().starts_with("verification failed: "), "{e}");
+            }
+        }
+    }
+}
