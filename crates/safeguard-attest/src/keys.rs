@@ -335,31 +335,33 @@ impl PublicKey {
         .map_err(|e| KeyError::Malformed(format!("the public key cannot be encoded ({e})")))?;
         let spki = doc.as_bytes().to_vec();
         let key_id = sha256_hex(&spki);
-        Ok(PublicKey { inner, spki, key_id })
+        Ok(PublicKey {
+            inner,
+            spki,
+            key_id,
+        })
     }
 
     /// Read a DER SubjectPublicKeyInfo.
     pub fn from_der(der: &[u8]) -> Result<PublicKey, KeyError> {
-        let info = SubjectPublicKeyInfoRef::from_der(der).map_err(|e| {
-            KeyError::Malformed(format!("not a DER SubjectPublicKeyInfo ({e})"))
-        })?;
+        let info = SubjectPublicKeyInfoRef::from_der(der)
+            .map_err(|e| KeyError::Malformed(format!("not a DER SubjectPublicKeyInfo ({e})")))?;
         let oid = info.algorithm.oid;
-        let inner = if oid == OID_ED25519 {
-            PublicInner::Ed25519(
-                ed25519_dalek::VerifyingKey::from_public_key_der(der).map_err(|e| {
-                    KeyError::Malformed(format!("not a valid Ed25519 public key ({e})"))
-                })?,
-            )
-        } else if oid == OID_EC_PUBLIC_KEY {
-            check_ec_curve(info.algorithm.parameters_oid().ok())?;
-            PublicInner::P256(
-                p256::ecdsa::VerifyingKey::from_public_key_der(der).map_err(|e| {
-                    KeyError::Malformed(format!("not a valid P-256 public key ({e})"))
-                })?,
-            )
-        } else {
-            return Err(unsupported(&oid));
-        };
+        let inner =
+            if oid == OID_ED25519 {
+                PublicInner::Ed25519(
+                    ed25519_dalek::VerifyingKey::from_public_key_der(der).map_err(|e| {
+                        KeyError::Malformed(format!("not a valid Ed25519 public key ({e})"))
+                    })?,
+                )
+            } else if oid == OID_EC_PUBLIC_KEY {
+                check_ec_curve(info.algorithm.parameters_oid().ok())?;
+                PublicInner::P256(p256::ecdsa::VerifyingKey::from_public_key_der(der).map_err(
+                    |e| KeyError::Malformed(format!("not a valid P-256 public key ({e})")),
+                )?)
+            } else {
+                return Err(unsupported(&oid));
+            };
         PublicKey::from_inner(inner)
     }
 
@@ -556,9 +558,8 @@ impl PrivateKey {
             PrivateInner::Ed25519(Box::new(key))
         } else if oid == OID_EC_PUBLIC_KEY {
             check_ec_curve(info.algorithm.parameters_oid().ok())?;
-            let key = p256::ecdsa::SigningKey::from_pkcs8_der(der).map_err(|e| {
-                KeyError::Malformed(format!("not a valid P-256 private key ({e})"))
-            })?;
+            let key = p256::ecdsa::SigningKey::from_pkcs8_der(der)
+                .map_err(|e| KeyError::Malformed(format!("not a valid P-256 private key ({e})")))?;
             PrivateInner::P256(Box::new(key))
         } else {
             return Err(unsupported(&oid));
@@ -668,10 +669,9 @@ fn decrypt_pkcs8(der: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>, Ke
     let info: EncryptedPrivateKeyInfo<&OctetStringRef> = EncryptedPrivateKeyInfo::from_der(der)
         .map_err(|e| match e.kind() {
             // The decoder rejects unknown schemes, KDFs, PRFs and ciphers while parsing.
-            pkcs8::der::ErrorKind::OidUnknown { oid } => KeyError::UnsupportedEncryption(format!(
-                "{} (OID {oid})",
-                encryption_name(&oid)
-            )),
+            pkcs8::der::ErrorKind::OidUnknown { oid } => {
+                KeyError::UnsupportedEncryption(format!("{} (OID {oid})", encryption_name(&oid)))
+            }
             _ => KeyError::Malformed(format!("not a DER encrypted PKCS#8 key ({e})")),
         })?;
     let params = match &info.encryption_algorithm {
@@ -727,9 +727,9 @@ fn decrypt_pkcs8(der: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>, Ke
         .decrypt(passphrase, info.encrypted_data.as_bytes())
         .map_err(|e| match e {
             pkcs5::Error::DecryptFailed => KeyError::WrongPassphrase,
-            pkcs5::Error::UnsupportedAlgorithm { oid } => KeyError::UnsupportedEncryption(
-                format!("{} (OID {oid})", encryption_name(&oid)),
-            ),
+            pkcs5::Error::UnsupportedAlgorithm { oid } => {
+                KeyError::UnsupportedEncryption(format!("{} (OID {oid})", encryption_name(&oid)))
+            }
             pkcs5::Error::AlgorithmParametersInvalid { oid } => {
                 KeyError::Malformed(format!("invalid encryption parameters for OID {oid}"))
             }
