@@ -46,6 +46,12 @@ const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.84
 /// secp256r1 / prime256v1 / NIST P-256 (RFC 5480).
 const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 
+/// DER of an Ed25519 `PrivateKeyInfo` up to the 32-byte seed: SEQUENCE (46 bytes) { INTEGER 0,
+/// SEQUENCE { OID 1.3.101.112 }, OCTET STRING (34) { OCTET STRING (32) } } (RFC 8410 section 7).
+const ED25519_PKCS8_PREFIX: [u8; 16] = [
+    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+];
+
 /// scrypt cost written by [`PrivateKey::to_encrypted_pem`]: log2(N). OpenSSL 3 refuses to
 /// decrypt keys needing more than 32 MiB, so N = 2^14 with r = 8 (16 MiB) is the most it reads.
 const SCRYPT_LOG_N: u8 = 14;
@@ -54,7 +60,8 @@ const SCRYPT_R: u32 = 8;
 /// scrypt parallelism written.
 const SCRYPT_P: u32 = 1;
 
-/// The most memory an encrypted key may ask scrypt for when it is read (128 · r · N · p bytes).
+/// The most work an encrypted key may ask scrypt for when it is read, as 128 · r · N · p (the
+/// memory scrypt needs, times the number of times it is filled).
 const MAX_SCRYPT_MEMORY: u64 = 256 * 1024 * 1024;
 /// The most PBKDF2 iterations an encrypted key may ask for when it is read.
 const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
@@ -567,12 +574,23 @@ impl PrivateKey {
         PrivateKey::from_inner(inner)
     }
 
-    fn to_pkcs8_der(&self) -> Result<pkcs8::SecretDocument, KeyError> {
+    /// The key as DER PKCS#8. Ed25519 keys are written as version 1 `PrivateKeyInfo` (RFC 8410
+    /// section 7) without the optional public key, which OpenSSL 3.0 cannot read.
+    fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, KeyError> {
         match &self.inner {
-            PrivateInner::Ed25519(k) => k.to_pkcs8_der(),
-            PrivateInner::P256(k) => k.to_pkcs8_der(),
+            PrivateInner::Ed25519(k) => {
+                let mut der = Zeroizing::new(Vec::with_capacity(ED25519_PKCS8_PREFIX.len() + 32));
+                der.extend_from_slice(&ED25519_PKCS8_PREFIX);
+                der.extend_from_slice(k.as_bytes());
+                Ok(der)
+            }
+            PrivateInner::P256(k) => k
+                .to_pkcs8_der()
+                .map(|doc| Zeroizing::new(doc.as_bytes().to_vec()))
+                .map_err(|e| {
+                    KeyError::Malformed(format!("the private key cannot be encoded ({e})"))
+                }),
         }
-        .map_err(|e| KeyError::Malformed(format!("the private key cannot be encoded ({e})")))
     }
 
     /// The key as a PEM `ENCRYPTED PRIVATE KEY`: PKCS#8 encrypted with PBES2, scrypt
@@ -591,7 +609,7 @@ impl PrivateKey {
             .map_err(|e| KeyError::Malformed(format!("PBES2 parameters ({e})")))?;
         let plain = self.to_pkcs8_der()?;
         let encrypted = params
-            .encrypt(passphrase, plain.as_bytes())
+            .encrypt(passphrase, plain.as_slice())
             .map_err(|e| KeyError::Malformed(format!("encryption failed ({e})")))?;
         let data = OctetStringRef::new(&encrypted)
             .map_err(|e| KeyError::Malformed(format!("encryption output ({e})")))?;
@@ -609,7 +627,7 @@ impl PrivateKey {
     /// [`PrivateKey::to_encrypted_pem`] for anything written to disk.
     pub fn to_unencrypted_pem(&self) -> Result<Zeroizing<String>, KeyError> {
         let plain = self.to_pkcs8_der()?;
-        pem::encode_string(LABEL_PRIVATE, LineEnding::LF, plain.as_bytes())
+        pem::encode_string(LABEL_PRIVATE, LineEnding::LF, &plain)
             .map(Zeroizing::new)
             .map_err(|e| KeyError::Malformed(format!("PEM encoding ({e})")))
     }
@@ -713,7 +731,9 @@ fn decrypt_pkcs8(der: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>, Ke
                 .saturating_mul(u64::from(p.parallelization));
             if memory > MAX_SCRYPT_MEMORY {
                 return Err(KeyError::KdfTooCostly(format!(
-                    "scrypt needing {memory} bytes, more than {MAX_SCRYPT_MEMORY}"
+                    "scrypt with N = {n}, r = {}, p = {}: 128 · r · N · p is more than \
+                     {MAX_SCRYPT_MEMORY}",
+                    p.block_size, p.parallelization
                 )));
             }
         }
