@@ -523,10 +523,13 @@ impl PrivateKey {
         match label.as_str() {
             LABEL_PRIVATE => PrivateKey::from_pkcs8_der(&der),
             LABEL_ENCRYPTED => {
+                // The structure and its cost are checked first: a damaged file is reported as
+                // such even before a passphrase is asked for.
+                let (params, ciphertext) = parse_encrypted(&der)?;
                 let Some(passphrase) = passphrase else {
                     return Err(KeyError::PassphraseRequired);
                 };
-                let plain = decrypt_pkcs8(&der, passphrase)?;
+                let plain = decrypt(&params, ciphertext, passphrase)?;
                 PrivateKey::from_pkcs8_der(&plain).map_err(|e| match e {
                     // Garbage that still passed the padding check: a wrong passphrase.
                     KeyError::Malformed(_) => KeyError::WrongPassphrase,
@@ -682,8 +685,19 @@ impl Signer for PrivateKey {
     }
 }
 
-/// Decrypt a DER `EncryptedPrivateKeyInfo`, after checking that its key derivation is affordable.
-fn decrypt_pkcs8(der: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+/// Read a DER `EncryptedPrivateKeyInfo`: its PBES2 parameters, once checked to be affordable,
+/// and the ciphertext.
+fn parse_encrypted(der: &[u8]) -> Result<(pbes2::Parameters, &[u8]), KeyError> {
+    // Name the scheme of anything that is not PBES2 (PBES1, PKCS#12 PBE) before the full parse,
+    // which rejects schemes it cannot read without saying which.
+    if let Some(oid) = encryption_scheme_oid(der)
+        && oid != pbes2::PBES2_OID
+    {
+        return Err(KeyError::UnsupportedEncryption(format!(
+            "{} (OID {oid})",
+            encryption_name(&oid)
+        )));
+    }
     let info: EncryptedPrivateKeyInfo<&OctetStringRef> = EncryptedPrivateKeyInfo::from_der(der)
         .map_err(|e| match e.kind() {
             // The decoder rejects unknown schemes, KDFs, PRFs and ciphers while parsing.
@@ -692,7 +706,7 @@ fn decrypt_pkcs8(der: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>, Ke
             }
             _ => KeyError::Malformed(format!("not a DER encrypted PKCS#8 key ({e})")),
         })?;
-    let params = match &info.encryption_algorithm {
+    let params = match info.encryption_algorithm {
         EncryptionScheme::Pbes2(params) => params,
         EncryptionScheme::Pbes1(_) => {
             return Err(KeyError::UnsupportedEncryption(
@@ -743,8 +757,17 @@ fn decrypt_pkcs8(der: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>, Ke
             ));
         }
     }
+    Ok((params, info.encrypted_data.as_bytes()))
+}
+
+/// Decrypt `ciphertext` with `passphrase` under `params`.
+fn decrypt(
+    params: &pbes2::Parameters,
+    ciphertext: &[u8],
+    passphrase: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     let plain = params
-        .decrypt(passphrase, info.encrypted_data.as_bytes())
+        .decrypt(passphrase, ciphertext)
         .map_err(|e| match e {
             pkcs5::Error::DecryptFailed => KeyError::WrongPassphrase,
             pkcs5::Error::UnsupportedAlgorithm { oid } => {
@@ -758,6 +781,23 @@ fn decrypt_pkcs8(der: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>, Ke
     Ok(Zeroizing::new(plain))
 }
 
+/// The OID of the `encryptionAlgorithm` of a DER `EncryptedPrivateKeyInfo`, if it can be read.
+fn encryption_scheme_oid(der: &[u8]) -> Option<ObjectIdentifier> {
+    use pkcs8::der::{Reader, SliceReader};
+    let mut reader = SliceReader::new(der).ok()?;
+    // Only the OID is needed: the rest of each SEQUENCE is skipped.
+    let oid: Result<ObjectIdentifier, pkcs8::der::Error> = reader.sequence(|outer| {
+        let oid = outer.sequence(|alg| {
+            let oid = alg.decode()?;
+            alg.drain(alg.remaining_len())?;
+            Ok::<ObjectIdentifier, pkcs8::der::Error>(oid)
+        })?;
+        outer.drain(outer.remaining_len())?;
+        Ok(oid)
+    });
+    oid.ok()
+}
+
 /// Names for PBES2 algorithm OIDs that may be unsupported.
 fn encryption_name(oid: &ObjectIdentifier) -> &'static str {
     match oid.to_string().as_str() {
@@ -769,6 +809,10 @@ fn encryption_name(oid: &ObjectIdentifier) -> &'static str {
         "1.2.392.200011.61.1.1.1.2" => "Camellia-128-CBC",
         "1.2.392.200011.61.1.1.1.4" => "Camellia-256-CBC",
         "1.2.156.10197.1.104.2" => "SM4-CBC",
+        "1.2.840.113549.1.5.3" => "PBES1 with MD5 and DES-CBC",
+        "1.2.840.113549.1.5.10" => "PBES1 with SHA-1 and DES-CBC",
+        "1.2.840.113549.1.12.1.3" => "PKCS#12 PBE with SHA-1 and 3DES",
+        "1.2.840.113549.1.12.1.6" => "PKCS#12 PBE with SHA-1 and RC2-40",
         _ => "an unknown algorithm",
     }
 }

@@ -171,6 +171,9 @@ impl Signer for FileSigner {
 /// touch or a PIN).
 pub const DEFAULT_EXTERNAL_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The longest timeout honoured (longer ones are shortened to this).
+const MAX_EXTERNAL_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// The most stdout an external signer may print.
 const MAX_PROGRAM_STDOUT: u64 = 1024 * 1024;
 /// The most stderr kept from an external signer.
@@ -274,7 +277,7 @@ impl ExternalSigner {
         Self::with_timeout(program, args, DEFAULT_EXTERNAL_TIMEOUT)
     }
 
-    /// As [`ExternalSigner::new`], allowing each run of the program `timeout`.
+    /// As [`ExternalSigner::new`], allowing each run of the program `timeout` (at most a day).
     pub fn with_timeout<I, S>(
         program: impl AsRef<OsStr>,
         args: I,
@@ -284,6 +287,7 @@ impl ExternalSigner {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
+        let timeout = timeout.min(MAX_EXTERNAL_TIMEOUT);
         let program = program.as_ref().to_os_string();
         let args: Vec<OsString> = args
             .into_iter()

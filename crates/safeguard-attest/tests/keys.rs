@@ -253,6 +253,9 @@ fn damaged_encrypted_keys_give_clear_errors() {
     let err = PrivateKey::from_pem(&to_pem(&label, &damaged), Some(PASS)).unwrap_err();
     assert!(matches!(err, KeyError::Malformed(_)), "{err:?}");
     assert!(err.to_string().starts_with("the key is malformed"), "{err}");
+    // ... and is reported as damaged before any passphrase is asked for.
+    let err = PrivateKey::from_pem(&to_pem(&label, &damaged), None).unwrap_err();
+    assert!(matches!(err, KeyError::Malformed(_)), "{err:?}");
 
     // A character that is not base64 in the PEM text.
     let body_line = pem.lines().nth(2).expect("a body line");
@@ -743,6 +746,42 @@ fn we_read_openssl_scrypt_and_pbkdf2_variants() {
             matches!(&err, KeyError::InFile { source, .. } if matches!(source.as_ref(), KeyError::WrongPassphrase)),
             "{name}: {err:?}"
         );
+    }
+}
+
+#[test]
+fn openssl_encryption_we_do_not_support_is_named() {
+    if !have_openssl("openssl_encryption_we_do_not_support_is_named") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plain = dir.path().join("plain.pem");
+    openssl_ok(&["genpkey", "-algorithm", "ed25519", "-out", s(&plain)]);
+    for (extra, want) in [
+        (["-v2", "des3"], "3DES-CBC (OID 1.2.840.113549.3.7)"),
+        (["-v1", "PBE-SHA1-3DES"], "OID 1.2.840.113549.1.12.1.3"),
+    ] {
+        let out = dir.path().join("old.pem");
+        let mut args = vec![
+            "pkcs8",
+            "-topk8",
+            "-in",
+            s(&plain),
+            "-out",
+            s(&out),
+            "-passout",
+            "pass:pw",
+        ];
+        args.extend(extra);
+        openssl_ok(&args);
+        // Named with or without a passphrase.
+        for pass in [Some(&b"pw"[..]), None] {
+            let err = PrivateKey::from_file(&out, pass).unwrap_err();
+            assert!(
+                matches!(&err, KeyError::InFile { source, .. } if matches!(source.as_ref(), KeyError::UnsupportedEncryption(what) if what.contains(want))),
+                "{extra:?}: {err:?}"
+            );
+        }
     }
 }
 
