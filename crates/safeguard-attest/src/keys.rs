@@ -349,7 +349,8 @@ impl PublicKey {
         })
     }
 
-    /// Read a DER SubjectPublicKeyInfo.
+    /// Read a DER SubjectPublicKeyInfo. The key is kept (and its id computed) in the canonical
+    /// encoding: a compressed P-256 point is stored uncompressed, as OpenSSL writes it.
     pub fn from_der(der: &[u8]) -> Result<PublicKey, KeyError> {
         let info = SubjectPublicKeyInfoRef::from_der(der)
             .map_err(|e| KeyError::Malformed(format!("not a DER SubjectPublicKeyInfo ({e})")))?;

@@ -470,7 +470,13 @@ fn have_openssl(test: &str) -> bool {
     if std::env::var("SAFEGUARD_INTEROP").as_deref() == Ok("1") {
         panic!("{test}: SAFEGUARD_INTEROP=1 but `openssl` cannot be run; install OpenSSL");
     }
-    eprintln!("SKIPPED {test}: `openssl` cannot be run (set SAFEGUARD_INTEROP=1 to require it)");
+    // Written to the process's stderr directly (not `eprintln!`), so the test harness does not
+    // capture it and the skip is visible in a normal `cargo test` run.
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: `openssl` cannot be run (set SAFEGUARD_INTEROP=1 to require it)"
+    );
     false
 }
 
@@ -848,8 +854,8 @@ fn external_signer_with_an_openssl_script() {
         let key = keys::generate(alg).expect("generate");
         let key_path = dir.path().join(format!("{name}.pem"));
         std::fs::write(&key_path, key.to_unencrypted_pem().expect("pem").as_str()).expect("write");
-        let signer =
-            ExternalSigner::new("sh", [script().as_str(), s(&key_path), name]).expect("signer");
+        let signer = ExternalSigner::new("/bin/sh", [script().as_str(), s(&key_path), name])
+            .expect("signer");
         assert_eq!(signer.algorithm(), alg);
         assert_eq!(Signer::key_id(&signer), key.key_id());
         assert_eq!(signer.public_key_pem(), key.public_key().to_pem());
@@ -891,8 +897,8 @@ fn external_signer_failures_are_reported() {
     assert!(err.to_string().contains("no-such-signer"), "{err}");
 
     // `public-key` fails: the exit status and stderr are in the error.
-    let err =
-        ExternalSigner::new("sh", inline("echo 'token not inserted' >&2; exit 3")).unwrap_err();
+    let err = ExternalSigner::new("/bin/sh", inline("echo 'token not inserted' >&2; exit 3"))
+        .unwrap_err();
     match &err {
         ExternalSignerError::Failed {
             command,
@@ -909,7 +915,7 @@ fn external_signer_failures_are_reported() {
     assert!(err.to_string().contains("token not inserted"), "{err}");
 
     // `public-key` prints something that is not a key.
-    let err = ExternalSigner::new("sh", inline("echo hello")).unwrap_err();
+    let err = ExternalSigner::new("/bin/sh", inline("echo hello")).unwrap_err();
     assert!(
         matches!(
             &err,
@@ -925,7 +931,7 @@ fn external_signer_failures_are_reported() {
     let body = format!(
         "case \"$1\" in public-key) cat '{pub_path}';; sign) cat >/dev/null; echo 'PIN locked' >&2; exit 1;; esac"
     );
-    let signer = ExternalSigner::new("sh", inline(&body)).expect("public key works");
+    let signer = ExternalSigner::new("/bin/sh", inline(&body)).expect("public key works");
     assert_eq!(Signer::key_id(&signer), key.key_id());
     let err = signer.sign_message(MESSAGE).unwrap_err();
     assert!(
@@ -938,7 +944,7 @@ fn external_signer_failures_are_reported() {
     // `sign` prints something that is not base64.
     let body =
         format!("case \"$1\" in public-key) cat '{pub_path}';; sign) echo '!!not base64!!';; esac");
-    let signer = ExternalSigner::new("sh", inline(&body)).expect("signer");
+    let signer = ExternalSigner::new("/bin/sh", inline(&body)).expect("signer");
     let err = signer.sign_message(MESSAGE).unwrap_err();
     assert!(
         matches!(
@@ -956,7 +962,7 @@ fn external_signer_failures_are_reported() {
     let other_sig = b64().encode(other.sign_message(MESSAGE));
     let body =
         format!("case \"$1\" in public-key) cat '{pub_path}';; sign) echo '{other_sig}';; esac");
-    let signer = ExternalSigner::new("sh", inline(&body)).expect("signer");
+    let signer = ExternalSigner::new("/bin/sh", inline(&body)).expect("signer");
     let err = signer.sign_message(MESSAGE).unwrap_err();
     assert!(
         matches!(err, ExternalSignerError::WrongSignature { .. }),
@@ -970,7 +976,7 @@ fn external_signer_failures_are_reported() {
         "case \"$1\" in public-key) cat '{pub_path}';; sign) [ \"$2\" = --key-id ] && [ \"$3\" = {id} ] || exit 9; printf '%s\\n%s\\n' '{a}' '{b}';; esac",
         id = key.key_id()
     );
-    let signer = ExternalSigner::new("sh", inline(&body)).expect("signer");
+    let signer = ExternalSigner::new("/bin/sh", inline(&body)).expect("signer");
     let sig = signer.sign_message(MESSAGE).expect("sign");
     assert_eq!(sig, key.sign_message(MESSAGE));
 }
@@ -984,8 +990,8 @@ fn external_signer_that_hangs_is_stopped() {
         "case \"$1\" in public-key) cat '{}';; sign) exec sleep 30;; esac",
         s(&pub_path)
     );
-    let signer =
-        ExternalSigner::with_timeout("sh", inline(&body), Duration::from_secs(1)).expect("signer");
+    let signer = ExternalSigner::with_timeout("/bin/sh", inline(&body), Duration::from_secs(1))
+        .expect("signer");
     let err = signer.sign_message(&vec![1u8; 1024 * 1024]).unwrap_err();
     assert!(
         matches!(
@@ -1014,7 +1020,7 @@ fn external_signer_raw_p256_signatures_become_der() {
         s(&pub_path),
         b64().encode(raw)
     );
-    let signer = ExternalSigner::new("sh", inline(&body)).expect("signer");
+    let signer = ExternalSigner::new("/bin/sh", inline(&body)).expect("signer");
     let sig = signer.sign_message(MESSAGE).expect("sign");
     assert_eq!(sig, der);
 }
