@@ -73,6 +73,18 @@ enum Command {
     /// Find credentials in the working tree and the git history, against a reviewed baseline.
     #[command(after_help = crate::secrets::SECRETS_HELP)]
     Secrets(crate::secrets::SecretsArgs),
+    /// Signing keys: generate an encrypted key pair, print a public key.
+    #[command(subcommand, after_help = crate::attest::KEY_HELP)]
+    Key(crate::attest::KeyCommand),
+    /// Sign files: a Sigstore bundle (v0.3 JSON) is written beside each.
+    #[command(after_help = crate::attest::SIGN_HELP)]
+    Sign(crate::attest::SignArgs),
+    /// Verify a file against its Sigstore bundle, offline: with a public key, or keyless.
+    #[command(after_help = crate::attest::VERIFY_HELP)]
+    Verify(crate::attest::VerifyArgs),
+    /// The sigstore-conformance CLI protocol (for the conformance suite).
+    #[command(subcommand, hide = true)]
+    Sigstore(crate::attest::SigstoreCommand),
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -179,6 +191,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Source(s) => crate::source::run(s, cli.quiet),
         Command::Ci(c) => crate::ci::run(c, cli.quiet),
         Command::Secrets(s) => crate::secrets::run(s, cli.quiet, now()?),
+        Command::Key(k) => crate::attest::key(k, cli.quiet),
+        Command::Sign(s) => crate::attest::sign(s, cli.quiet),
+        Command::Verify(v) => crate::attest::verify(v, cli.quiet),
+        Command::Sigstore(s) => crate::attest::sigstore(s, cli.quiet),
     }
 }
 

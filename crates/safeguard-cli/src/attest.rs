@@ -1,0 +1,408 @@
+//! `safeguard key`, `safeguard sign`, `safeguard verify` and the hidden
+//! `safeguard sigstore verify-bundle` (the sigstore-conformance CLI protocol).
+
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use safeguard_attest::bundle::{self, Artifact, Policy, PublicKey};
+use safeguard_attest::keys::{self, PrivateKey};
+use safeguard_attest::signer::{Algorithm, ExternalSigner, Signer};
+
+pub const KEY_HELP: &str = "Examples:
+  SAFEGUARD_KEY_PASSWORD=… safeguard key generate -o release.key     writes release.key and release.pub
+  safeguard key generate --algorithm ecdsa-p256 -o release.key      asks for the passphrase
+  safeguard key public release.key > release.pub
+
+Private keys are PKCS#8 PEM, encrypted with the passphrase (PBES2: scrypt and AES-256-CBC);
+openssl reads them. The key id is the sha256 of the public key's DER SubjectPublicKeyInfo.
+The passphrase comes from SAFEGUARD_KEY_PASSWORD, or a prompt on the terminal.";
+
+pub const SIGN_HELP: &str = "Examples:
+  safeguard sign dist/app.tar.gz --key release.key          writes dist/app.tar.gz.sigstore.json
+  safeguard sign dist/* --key release.key
+  safeguard sign app.bin --signer-program ./kms-signer      an external signer (see below)
+
+Each bundle is a Sigstore bundle v0.3 (JSON) carrying the signature, the artifact's SHA-256
+and the key id; verify it with `safeguard verify FILE --bundle FILE.sigstore.json --key PUB`.
+An external signer is run as `PROGRAM [ARGS] public-key` (prints the SPKI PEM) and
+`PROGRAM [ARGS] sign --key-id KEYID` (message on stdin, base64 signature on stdout): that is how
+hardware tokens (PKCS#11) and cloud KMS keys plug in.";
+
+pub const VERIFY_HELP: &str = "Examples:
+  safeguard verify app.tar.gz --bundle app.tar.gz.sigstore.json --key release.pub
+  safeguard verify app.whl --bundle app.whl.sigstore.json --trusted-root trusted_root.json \\
+      --certificate-identity https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.2.0 \\
+      --certificate-oidc-issuer https://token.actions.githubusercontent.com
+
+Fully offline: nothing is fetched. Keyless bundles (Fulcio certificate, Rekor entry with its
+inclusion proof and checkpoint, timestamps) are checked against the trusted root given, or the
+Sigstore production root built into this binary. Exit codes: 0 verified, 1 verification failed
+(with the reason), 2 bad usage or unreadable input.";
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+pub enum KeyAlgorithm {
+    Ed25519,
+    EcdsaP256,
+}
+
+#[derive(Subcommand)]
+pub enum KeyCommand {
+    /// Generate a key pair: an encrypted PKCS#8 private key and its public key.
+    Generate {
+        #[arg(long, value_enum, default_value = "ed25519")]
+        algorithm: KeyAlgorithm,
+        /// The private key file to write (the public key goes beside it, `.pub`).
+        #[arg(long, short, value_name = "FILE", default_value = "safeguard.key")]
+        output: PathBuf,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the public key (SPKI PEM) of a private key, and its key id on stderr.
+    Public {
+        /// The private key file.
+        key: PathBuf,
+    },
+}
+
+#[derive(Args)]
+pub struct SignArgs {
+    /// The files to sign.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The private key (encrypted PKCS#8 PEM).
+    #[arg(long, value_name = "FILE", required_unless_present = "signer_program")]
+    key: Option<PathBuf>,
+    /// An external signer program instead of a key file.
+    #[arg(long, value_name = "PROGRAM", conflicts_with = "key")]
+    signer_program: Option<PathBuf>,
+    /// Arguments passed to the signer program before its subcommand (repeatable).
+    #[arg(long = "signer-arg", value_name = "ARG", requires = "signer_program")]
+    signer_args: Vec<String>,
+    /// The suffix of the bundle files written beside the artefacts.
+    #[arg(long, default_value = ".sigstore.json")]
+    suffix: String,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The artefact.
+    file: PathBuf,
+    /// The Sigstore bundle.
+    #[arg(long, value_name = "FILE")]
+    bundle: PathBuf,
+    /// The public key (PEM) for key-based bundles.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["certificate_identity", "certificate_oidc_issuer"])]
+    key: Option<PathBuf>,
+    /// The trusted root (JSON) for keyless bundles (default: the built-in production root).
+    #[arg(long, value_name = "FILE")]
+    trusted_root: Option<PathBuf>,
+    /// The identity the signing certificate must name (keyless).
+    #[arg(long, value_name = "IDENTITY", requires = "certificate_oidc_issuer")]
+    certificate_identity: Option<String>,
+    /// The OIDC issuer the signing certificate must name (keyless).
+    #[arg(long, value_name = "URL", requires = "certificate_identity")]
+    certificate_oidc_issuer: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum SigstoreCommand {
+    /// The sigstore-conformance `verify-bundle` entry point.
+    VerifyBundle {
+        #[arg(long)]
+        staging: bool,
+        #[arg(long)]
+        bundle: PathBuf,
+        #[arg(long)]
+        certificate_identity: Option<String>,
+        #[arg(long)]
+        certificate_oidc_issuer: Option<String>,
+        #[arg(long)]
+        key: Option<PathBuf>,
+        #[arg(long)]
+        trusted_root: Option<PathBuf>,
+        /// The artefact, or `sha256:<hex>`.
+        file_or_digest: String,
+    },
+}
+
+/// The passphrase: `SAFEGUARD_KEY_PASSWORD`, or a prompt on the terminal.
+fn passphrase(confirm: bool) -> Result<Vec<u8>> {
+    if let Some(p) = keys::passphrase_from_env() {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "the key passphrase is needed: set {} (no terminal to prompt on)",
+            keys::PASSPHRASE_ENV
+        );
+    }
+    let first = prompt("Key passphrase: ")?;
+    if confirm {
+        let second = prompt("Again: ")?;
+        if first != second {
+            bail!("the passphrases differ");
+        }
+    }
+    if first.is_empty() {
+        bail!("an empty passphrase is not allowed");
+    }
+    Ok(first.into_bytes())
+}
+
+fn prompt(label: &str) -> Result<String> {
+    eprint!("{label}");
+    let _ = std::io::stderr().flush();
+    let echo_off = std::process::Command::new("stty")
+        .arg("-echo")
+        .stdin(std::process::Stdio::inherit())
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line);
+    if echo_off {
+        let _ = std::process::Command::new("stty")
+            .arg("echo")
+            .stdin(std::process::Stdio::inherit())
+            .status();
+    }
+    eprintln!();
+    read.context("cannot read the passphrase")?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, data: &[u8]) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    f.write_all(data)?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, data: &[u8]) -> Result<()> {
+    std::fs::write(path, data).with_context(|| format!("{}: cannot write", path.display()))
+}
+
+pub fn key(cmd: KeyCommand, quiet: bool) -> Result<ExitCode> {
+    match cmd {
+        KeyCommand::Generate {
+            algorithm,
+            output,
+            force,
+        } => {
+            let public = output.with_extension("pub");
+            for p in [&output, &public] {
+                if p.exists() && !force {
+                    bail!("{}: exists (use --force to overwrite)", p.display());
+                }
+            }
+            let alg = match algorithm {
+                KeyAlgorithm::Ed25519 => Algorithm::Ed25519,
+                KeyAlgorithm::EcdsaP256 => Algorithm::EcdsaP256Sha256,
+            };
+            let pass = passphrase(true)?;
+            let key = keys::generate(alg)?;
+            write_private(&output, key.to_encrypted_pem(&pass)?.as_bytes())?;
+            std::fs::write(&public, key.public_key().to_pem())
+                .with_context(|| format!("{}: cannot write", public.display()))?;
+            if !quiet {
+                eprintln!(
+                    "wrote {} (encrypted) and {}; key id {}",
+                    output.display(),
+                    public.display(),
+                    key.key_id()
+                );
+            }
+            println!("{}", key.key_id());
+            Ok(ExitCode::SUCCESS)
+        }
+        KeyCommand::Public { key } => {
+            let k = load_private(&key)?;
+            print!("{}", k.public_key().to_pem());
+            if !quiet {
+                eprintln!("key id {}", k.key_id());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn load_private(path: &Path) -> Result<PrivateKey> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let encrypted = text.contains("ENCRYPTED PRIVATE KEY");
+    let pass = if encrypted {
+        Some(passphrase(false)?)
+    } else {
+        None
+    };
+    PrivateKey::from_pem(&text, pass.as_deref()).with_context(|| format!("{}", path.display()))
+}
+
+pub fn sign(args: SignArgs, quiet: bool) -> Result<ExitCode> {
+    let signer: Box<dyn Signer> = match (&args.key, &args.signer_program) {
+        (Some(k), _) => Box::new(load_private(k)?),
+        (None, Some(p)) => Box::new(
+            ExternalSigner::new(p.as_os_str(), args.signer_args.clone())
+                .with_context(|| format!("signer program {}", p.display()))?,
+        ),
+        (None, None) => bail!("give --key or --signer-program"),
+    };
+    for file in &args.files {
+        let data =
+            std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+        let digest = safeguard_attest::hash::sha256(&data);
+        let b = bundle::sign_message_bundle(digest, &data, signer.as_ref())
+            .with_context(|| format!("{}: signing failed", file.display()))?;
+        let mut out = file.as_os_str().to_os_string();
+        out.push(&args.suffix);
+        let out = PathBuf::from(out);
+        crate::sbom::write_atomic(&out, (serde_json::to_string_pretty(&b)? + "\n").as_bytes())?;
+        if !quiet {
+            eprintln!("signed {} -> {}", file.display(), out.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read(p: &Path) -> Result<Vec<u8>> {
+    std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))
+}
+
+/// Verify and report: `verified: …` on stdout and exit 0, or `verification failed: …` on stderr
+/// and exit 1.
+#[allow(clippy::too_many_arguments)]
+fn verify_common(
+    bundle_path: &Path,
+    artifact: Artifact<'_>,
+    key: Option<&Path>,
+    trusted_root: Option<&Path>,
+    identity: Option<String>,
+    issuer: Option<String>,
+    staging: bool,
+    quiet: bool,
+) -> Result<ExitCode> {
+    let bundle_json = read(bundle_path)?;
+    let root = match trusted_root {
+        Some(p) => Some(read(p)?),
+        None => None,
+    };
+    let key_pem;
+    let policy = match (key, identity, issuer) {
+        (Some(k), _, _) => {
+            key_pem = String::from_utf8(read(k)?)
+                .map_err(|_| anyhow::anyhow!("{}: not a PEM text file", k.display()))?;
+            Policy::Key {
+                key: PublicKey::Pem(&key_pem),
+                trusted_root_json: root,
+            }
+        }
+        (None, Some(identity), Some(issuer)) => Policy::Keyless {
+            trusted_root_json: root.unwrap_or_else(|| {
+                if staging {
+                    sigstore_verify::trust_root::SIGSTORE_STAGING_TRUSTED_ROOT
+                } else {
+                    sigstore_verify::trust_root::SIGSTORE_PRODUCTION_TRUSTED_ROOT
+                }
+                .as_bytes()
+                .to_vec()
+            }),
+            certificate_identity: identity,
+            certificate_oidc_issuer: issuer,
+        },
+        _ => bail!("give --key, or --certificate-identity and --certificate-oidc-issuer"),
+    };
+    match bundle::verify_bundle(&bundle_json, artifact, &policy) {
+        Ok(v) => {
+            if !quiet {
+                let who = v
+                    .certificate_identity
+                    .clone()
+                    .or(v.key_id.clone().map(|k| format!("key {k}")))
+                    .unwrap_or_default();
+                println!(
+                    "verified: {} signed by {who}{}",
+                    bundle_path.display(),
+                    if v.tlog_verified {
+                        ", transparency log entry verified"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+pub fn verify(args: VerifyArgs, quiet: bool) -> Result<ExitCode> {
+    let data = read(&args.file)?;
+    verify_common(
+        &args.bundle,
+        Artifact::Bytes(&data),
+        args.key.as_deref(),
+        args.trusted_root.as_deref(),
+        args.certificate_identity,
+        args.certificate_oidc_issuer,
+        false,
+        quiet,
+    )
+}
+
+pub fn sigstore(cmd: SigstoreCommand, quiet: bool) -> Result<ExitCode> {
+    match cmd {
+        SigstoreCommand::VerifyBundle {
+            staging,
+            bundle,
+            certificate_identity,
+            certificate_oidc_issuer,
+            key,
+            trusted_root,
+            file_or_digest,
+        } => {
+            // A `sha256:` digest of the right length that is not a path on disk is a digest.
+            let digest = file_or_digest
+                .strip_prefix("sha256:")
+                .filter(|h| h.len() == 64 && !Path::new(&file_or_digest).exists())
+                .and_then(|h| {
+                    let mut out = [0u8; 32];
+                    for (i, o) in out.iter_mut().enumerate() {
+                        *o = u8::from_str_radix(h.get(i * 2..i * 2 + 2)?, 16).ok()?;
+                    }
+                    Some(out)
+                });
+            let data;
+            let artifact = match digest {
+                Some(d) => Artifact::Sha256(d),
+                None => {
+                    data = read(Path::new(&file_or_digest))?;
+                    Artifact::Bytes(&data)
+                }
+            };
+            verify_common(
+                &bundle,
+                artifact,
+                key.as_deref(),
+                trusted_root.as_deref(),
+                certificate_identity,
+                certificate_oidc_issuer,
+                staging,
+                quiet,
+            )
+        }
+    }
+}
