@@ -52,7 +52,11 @@ fn python(test: &str) -> Option<String> {
         Ok(o) if o.status.success() => return Some(python),
         Ok(o) => format!(
             "{python} lacks securesystemslib/cryptography ({}); install .ci/requirements.txt",
-            String::from_utf8_lossy(&o.stderr).trim()
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .last()
+                .unwrap_or("no error output")
+                .trim()
         ),
         Err(e) => format!("{python} cannot run: {e}"),
     };
