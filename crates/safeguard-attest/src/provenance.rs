@@ -114,6 +114,16 @@ pub fn detect(env: &BTreeMap<String, String>) -> CiPlatform {
     }
 }
 
+/// This machine's host name, read from the system (`/proc/sys/kernel/hostname`, then
+/// `/etc/hostname`), for [`ProvenanceInput::hostname`]. `None` when neither is readable.
+pub fn local_hostname() -> Option<String> {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .map(|s| s.trim().to_owned())
+        .find(|s| !s.is_empty() && s.len() <= 255)
+}
+
 /// A resolved dependency for an inventory component: its purl as the URI, with the digests
 /// given.
 pub fn component(
@@ -434,6 +444,13 @@ fn generic(env: &Env<'_>, input: &ProvenanceInput) -> Parts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn hostname_is_read_on_linux() {
+        let h = local_hostname().unwrap_or_default();
+        assert!(!h.is_empty() && !h.contains('\n'), "{h:?}");
+    }
 
     #[test]
     fn bad_commit_is_left_out() {
