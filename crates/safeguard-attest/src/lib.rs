@@ -7,4 +7,6 @@ pub mod dsse;
 pub mod hash;
 pub mod intoto;
 pub mod keys;
+pub mod policy;
+pub mod provenance;
 pub mod signer;
