@@ -7,4 +7,5 @@ pub mod dsse;
 pub mod hash;
 pub mod intoto;
 pub mod keys;
+pub mod repro;
 pub mod signer;
