@@ -482,8 +482,9 @@ fn now_rfc3339() -> String {
         .unwrap_or_default()
 }
 
-fn build(v: &Variant, tree: &Path, command: &[String]) -> Result<RunRecord, ReproError> {
-    let started = now_rfc3339();
+/// The command for one run: `/bin/sh` sets the umask, then execs the build with the varied
+/// environment.
+fn command_for(v: &Variant, tree: &Path, command: &[String]) -> Command {
     let script = format!("umask {}; exec \"$@\"", v.umask);
     let mut cmd = Command::new("/bin/sh");
     cmd.arg("-c")
@@ -499,6 +500,12 @@ fn build(v: &Variant, tree: &Path, command: &[String]) -> Result<RunRecord, Repr
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    cmd
+}
+
+fn build(v: &Variant, tree: &Path, command: &[String]) -> Result<RunRecord, ReproError> {
+    let started = now_rfc3339();
+    let mut cmd = command_for(v, tree, command);
     let spawn_err = |e: io::Error| ReproError::Spawn {
         run: v.name.to_string(),
         program: command.first().cloned().unwrap_or_default(),
@@ -958,6 +965,36 @@ mod tests {
         assert!(!g.could_descend(&["a", "b", "c"]));
         let g = Glob::parse("x/**/y").expect("valid glob");
         assert!(g.could_descend(&["x", "p", "q"]));
+    }
+
+    #[test]
+    fn command_environment() {
+        use std::ffi::OsStr;
+        let [a, b] = &VARIANTS;
+        for (v, tz, lc, mask) in [
+            (a, "UTC", "C.UTF-8", "umask 022;"),
+            (b, "Pacific/Kiritimati", "fr_FR.UTF-8", "umask 077;"),
+        ] {
+            let cmd = command_for(v, Path::new("/t/tree"), &["make".into(), "all".into()]);
+            let envs: Vec<(&OsStr, Option<&OsStr>)> = cmd.get_envs().collect();
+            let get = |k: &str| {
+                envs.iter()
+                    .find(|(n, _)| *n == OsStr::new(k))
+                    .map(|(_, v)| *v)
+            };
+            assert_eq!(get("SOURCE_DATE_EPOCH"), Some(None), "removed");
+            assert_eq!(get("TZ"), Some(Some(OsStr::new(tz))));
+            assert_eq!(get("LANG"), Some(Some(OsStr::new(lc))));
+            assert_eq!(get("LC_ALL"), Some(Some(OsStr::new(lc))));
+            let args: Vec<&OsStr> = cmd.get_args().collect();
+            assert_eq!(args.len(), 5);
+            assert!(args[1].to_str().is_some_and(|s| s.starts_with(mask)));
+            assert_eq!(
+                &args[2..],
+                [OsStr::new("sh"), OsStr::new("make"), OsStr::new("all")]
+            );
+            assert_eq!(cmd.get_current_dir(), Some(Path::new("/t/tree")));
+        }
     }
 
     #[test]
