@@ -1,6 +1,8 @@
 //! Signed artefacts and provenance: keys the vendor controls ([`keys`], [`signer`]), DSSE
 //! envelopes ([`dsse`]), in-toto statements and SLSA provenance ([`intoto`]), Sigstore bundles
-//! ([`bundle`]) and streaming digests ([`hash`]). Verification is fully offline.
+//! ([`bundle`]), SLSA provenance from the CI environment ([`provenance`]) and its verification
+//! policy ([`policy`]), the reproducible-build check ([`repro`]) and streaming digests
+//! ([`hash`]). Verification is fully offline.
 
 pub mod bundle;
 pub mod dsse;
@@ -9,4 +11,5 @@ pub mod intoto;
 pub mod keys;
 pub mod policy;
 pub mod provenance;
+pub mod repro;
 pub mod signer;
