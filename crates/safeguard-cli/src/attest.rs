@@ -406,3 +406,307 @@ pub fn sigstore(cmd: SigstoreCommand, quiet: bool) -> Result<ExitCode> {
         }
     }
 }
+
+pub const ATTEST_HELP: &str = "Examples:
+  safeguard attest provenance --subject dist/app.tar.gz --key release.key
+  safeguard attest provenance --subject 'dist/*' --key release.key -o provenance.sigstore.json
+
+Writes an in-toto Statement v1 with a SLSA Provenance v1 predicate, signed as DSSE and wrapped
+in a Sigstore bundle. The predicate is filled from the CI environment: GitHub Actions, GitLab CI,
+or a generic fallback (builder id from SAFEGUARD_BUILDER_ID, else local:<hostname>), with the
+source repository at its commit. Check it with `safeguard verify-attestation`.";
+
+pub const VERIFY_ATTESTATION_HELP: &str = "Examples:
+  safeguard verify-attestation dist/app.tar.gz --bundle provenance.sigstore.json --key release.pub \\
+      --builder-id https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.2.0 \\
+      --source-uri github.com/acme/app
+
+Checks the bundle's signature offline, that the file's sha256 is a subject of the statement,
+and the policy given: predicate type (default SLSA Provenance v1), builder id, source
+repository. Exit codes: 0 verified, 1 verification failed (with the reason), 2 bad usage.";
+
+pub const REPRO_HELP: &str = "Examples:
+  safeguard repro --artifact 'target/release/app' -- cargo build --release --locked
+  safeguard repro --artifact 'dist/*.whl' --format json -- python -m build --wheel
+
+Runs the build twice, in two fresh copies of the tree at paths of different lengths, with a
+different time zone, locale and umask, then compares the artefacts' sha256. When they differ it
+names the first differing file and byte offset. Exit codes: 0 reproducible, 1 not reproducible,
+2 the build failed, no artefact matched, or bad usage.";
+
+#[derive(Subcommand)]
+pub enum AttestCommand {
+    /// SLSA Provenance v1 for build outputs, signed (DSSE in a Sigstore bundle).
+    Provenance(ProvenanceArgs),
+}
+
+#[derive(Args)]
+pub struct ProvenanceArgs {
+    /// The build outputs the provenance is about (repeatable; globs are expanded by the shell).
+    #[arg(long = "subject", value_name = "FILE", required = true)]
+    subjects: Vec<PathBuf>,
+    /// The private key (encrypted PKCS#8 PEM).
+    #[arg(long, value_name = "FILE", required_unless_present = "signer_program")]
+    key: Option<PathBuf>,
+    /// An external signer program instead of a key file.
+    #[arg(long, value_name = "PROGRAM", conflicts_with = "key")]
+    signer_program: Option<PathBuf>,
+    /// The repository the build ran from (for the source and its commit).
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// Where to write the bundle.
+    #[arg(
+        long,
+        short,
+        value_name = "FILE",
+        default_value = "provenance.sigstore.json"
+    )]
+    output: PathBuf,
+    /// When the build started (RFC 3339); default: now.
+    #[arg(long, value_name = "TIME")]
+    started_on: Option<String>,
+}
+
+#[derive(Args)]
+pub struct VerifyAttestationArgs {
+    /// The artefact.
+    file: PathBuf,
+    /// The attestation bundle.
+    #[arg(long, value_name = "FILE")]
+    bundle: PathBuf,
+    /// The public key (PEM).
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+    /// The predicate type required (default: SLSA Provenance v1).
+    #[arg(long, value_name = "URI")]
+    predicate_type: Option<String>,
+    /// The builder id required.
+    #[arg(long, value_name = "ID")]
+    builder_id: Option<String>,
+    /// The source repository required.
+    #[arg(long, value_name = "URI")]
+    source_uri: Option<String>,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+pub enum ReproFormat {
+    Table,
+    Json,
+}
+
+#[derive(Args)]
+pub struct ReproArgs {
+    /// The artefacts to compare, globs relative to the tree (`*`, `?`, `**`) (repeatable).
+    #[arg(long = "artifact", value_name = "GLOB", required = true)]
+    artifacts: Vec<String>,
+    /// The tree to build.
+    #[arg(long, default_value = ".")]
+    source: PathBuf,
+    /// Where the two copies are made (default: the system temporary folder).
+    #[arg(long, value_name = "DIR")]
+    work_dir: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: ReproFormat,
+    /// The build command and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "CMD")]
+    command: Vec<String>,
+}
+
+fn signer_of(key: Option<&PathBuf>, program: Option<&PathBuf>) -> Result<Box<dyn Signer>> {
+    Ok(match (key, program) {
+        (Some(k), _) => Box::new(load_private(k)?),
+        (None, Some(p)) => Box::new(
+            ExternalSigner::new(p.as_os_str(), Vec::<String>::new())
+                .with_context(|| format!("signer program {}", p.display()))?,
+        ),
+        (None, None) => bail!("give --key or --signer-program"),
+    })
+}
+
+pub fn attest(cmd: AttestCommand, quiet: bool, now: time::OffsetDateTime) -> Result<ExitCode> {
+    use safeguard_attest::intoto::ResourceDescriptor;
+    use safeguard_attest::provenance::{self, ProvenanceInput, SourceInfo};
+    let AttestCommand::Provenance(a) = cmd;
+    let signer = signer_of(a.key.as_ref(), a.signer_program.as_ref())?;
+    let mut subjects = Vec::new();
+    for s in &a.subjects {
+        let digest = safeguard_attest::hash::sha256_file(s)
+            .with_context(|| format!("{}: cannot read", s.display()))?;
+        let name = s.to_string_lossy().replace('\\', "/");
+        subjects.push(ResourceDescriptor::sha256(&name, &digest));
+    }
+    let source = match safeguard_source::git::Repo::open(&a.repo) {
+        Ok(Some(repo)) => {
+            let commit = repo.head_commit()?;
+            let uri = repo
+                .output(&["config", "--get", "remote.origin.url"])
+                .ok()
+                .map(|o| String::from_utf8_lossy(&o).trim().to_string())
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| a.repo.display().to_string());
+            Some(SourceInfo {
+                uri,
+                commit,
+                git_ref: repo.branch()?.map(|b| format!("refs/heads/{b}")),
+            })
+        }
+        _ => None,
+    };
+    let rfc = |t: time::OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    let input = ProvenanceInput {
+        env: std::env::vars().collect(),
+        subjects,
+        started_on: Some(a.started_on.clone().unwrap_or_else(|| rfc(now))),
+        finished_on: Some(rfc(now)),
+        source,
+        hostname: provenance::local_hostname(),
+        ..ProvenanceInput::default()
+    };
+    let statement = provenance::build_checked(&input).context("the provenance is not valid")?;
+    let envelope = safeguard_attest::dsse::sign(
+        safeguard_attest::dsse::INTOTO_PAYLOAD_TYPE,
+        statement.to_json().as_bytes(),
+        &[signer.as_ref()],
+    )?;
+    let env_json: serde_json::Value = serde_json::from_str(&envelope.to_json())?;
+    let b = bundle::dsse_bundle(env_json, &signer.key_id());
+    crate::sbom::write_atomic(
+        &a.output,
+        (serde_json::to_string_pretty(&b)? + "\n").as_bytes(),
+    )?;
+    if !quiet {
+        eprintln!(
+            "wrote {} ({} subjects, platform {:?}, key {})",
+            a.output.display(),
+            a.subjects.len(),
+            provenance::detect(&input.env),
+            signer.key_id()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn verify_attestation(a: VerifyAttestationArgs, quiet: bool) -> Result<ExitCode> {
+    use safeguard_attest::intoto::{PREDICATE_SLSA_PROVENANCE_V1, Statement};
+    use safeguard_attest::policy;
+    let data = read(&a.file)?;
+    let bundle_json = read(&a.bundle)?;
+    let pem = String::from_utf8(read(&a.key)?)
+        .map_err(|_| anyhow::anyhow!("{}: not a PEM text file", a.key.display()))?;
+    let verified = match bundle::verify_bundle(
+        &bundle_json,
+        Artifact::Bytes(&data),
+        &Policy::Key {
+            key: PublicKey::Pem(&pem),
+            trusted_root_json: None,
+        },
+    ) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let bundle::SignedContent::Dsse { payload, .. } = verified.content else {
+        eprintln!("verification failed: the bundle holds a plain signature, not an attestation");
+        return Ok(ExitCode::from(1));
+    };
+    let statement = match Statement::from_json(&payload) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("verification failed: the attestation is not a valid in-toto statement: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let p = policy::Policy {
+        predicate_type: Some(
+            a.predicate_type
+                .clone()
+                .unwrap_or_else(|| PREDICATE_SLSA_PROVENANCE_V1.to_string()),
+        ),
+        builder_id: a.builder_id.clone(),
+        source_uri: a.source_uri.clone(),
+    };
+    let digest = safeguard_attest::hash::sha256(&data);
+    let name = a.file.file_name().map(|n| n.to_string_lossy().to_string());
+    match policy::check(&statement, &digest, name.as_deref(), &p) {
+        Ok(()) => {
+            if !quiet {
+                println!(
+                    "verified: {} is a subject of {} ({}), signed by key {}",
+                    a.file.display(),
+                    a.bundle.display(),
+                    statement.predicate_type,
+                    verified.key_id.unwrap_or_default()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+pub fn repro(a: ReproArgs, quiet: bool) -> Result<ExitCode> {
+    use safeguard_attest::repro::{self, ArtifactStatus, ReproOptions};
+    if !quiet && std::io::stderr().is_terminal() {
+        eprintln!("  building twice: {}", a.command.join(" "));
+    }
+    let report = repro::run(&ReproOptions {
+        source: a.source.clone(),
+        artifacts: a.artifacts.clone(),
+        command: a.command.clone(),
+        work_dir: a.work_dir.clone(),
+    })?;
+    match a.format {
+        ReproFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        ReproFormat::Table => {
+            let rows: Vec<Vec<String>> = report
+                .artifacts
+                .iter()
+                .map(|x| {
+                    vec![
+                        x.path.clone(),
+                        match x.status {
+                            ArtifactStatus::Identical => "identical".into(),
+                            ArtifactStatus::Differs => format!(
+                                "differs at byte {}",
+                                x.first_difference.unwrap_or_default()
+                            ),
+                            ArtifactStatus::MissingInFirst => "missing in the first build".into(),
+                            ArtifactStatus::MissingInSecond => "missing in the second build".into(),
+                        },
+                        x.sha256_first.clone().unwrap_or_default(),
+                        x.sha256_second.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            print!(
+                "{}",
+                crate::output::table(
+                    &["ARTEFACT", "RESULT", "SHA256 (1)", "SHA256 (2)"],
+                    &rows,
+                    70
+                )
+            );
+            println!(
+                "{}",
+                if report.reproducible {
+                    "Reproducible: both builds produced identical artefacts."
+                } else {
+                    "Not reproducible."
+                }
+            );
+        }
+    }
+    Ok(if report.reproducible {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

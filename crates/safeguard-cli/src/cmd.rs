@@ -82,6 +82,15 @@ enum Command {
     /// Verify a file against its Sigstore bundle, offline: with a public key, or keyless.
     #[command(after_help = crate::attest::VERIFY_HELP)]
     Verify(crate::attest::VerifyArgs),
+    /// Signed attestations about build outputs (SLSA provenance).
+    #[command(subcommand, after_help = crate::attest::ATTEST_HELP)]
+    Attest(crate::attest::AttestCommand),
+    /// Verify an attestation: its signature, that the file is a subject, and a policy.
+    #[command(after_help = crate::attest::VERIFY_ATTESTATION_HELP)]
+    VerifyAttestation(crate::attest::VerifyAttestationArgs),
+    /// Build twice in different environments and compare the artefacts.
+    #[command(after_help = crate::attest::REPRO_HELP)]
+    Repro(crate::attest::ReproArgs),
     /// The sigstore-conformance CLI protocol (for the conformance suite).
     #[command(subcommand, hide = true)]
     Sigstore(crate::attest::SigstoreCommand),
@@ -195,6 +204,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sign(s) => crate::attest::sign(s, cli.quiet),
         Command::Verify(v) => crate::attest::verify(v, cli.quiet),
         Command::Sigstore(s) => crate::attest::sigstore(s, cli.quiet),
+        Command::Attest(a) => crate::attest::attest(a, cli.quiet, now()?),
+        Command::VerifyAttestation(v) => crate::attest::verify_attestation(v, cli.quiet),
+        Command::Repro(r) => crate::attest::repro(r, cli.quiet),
     }
 }
 

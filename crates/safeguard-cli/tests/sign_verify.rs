@@ -191,3 +191,134 @@ fn sigstore_conformance_cli_protocol() {
     );
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+#[test]
+fn provenance_attestation_and_policy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("app.tar.gz"), b"artefact bytes").unwrap();
+    let o = sg(d, &["key", "generate", "-o", "rel.key"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = Command::new(env!("CARGO_BIN_EXE_safeguard"))
+        .current_dir(d)
+        .args([
+            "attest",
+            "provenance",
+            "--subject",
+            "app.tar.gz",
+            "--key",
+            "rel.key",
+            "-o",
+            "prov.json",
+        ])
+        .env_clear()
+        .env("SAFEGUARD_KEY_PASSWORD", PASS)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_SERVER_URL", "https://github.com")
+        .env("GITHUB_REPOSITORY", "acme/app")
+        .env(
+            "GITHUB_WORKFLOW_REF",
+            "acme/app/.github/workflows/release.yml@refs/tags/v1.2.0",
+        )
+        .env("GITHUB_REF", "refs/tags/v1.2.0")
+        .env("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567")
+        .env("GITHUB_RUN_ID", "42")
+        .env("GITHUB_RUN_ATTEMPT", "1")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let builder = "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.2.0";
+    let check = |extra: &[&str]| {
+        let mut args = vec![
+            "verify-attestation",
+            "app.tar.gz",
+            "--bundle",
+            "prov.json",
+            "--key",
+            "rel.pub",
+        ];
+        args.extend_from_slice(extra);
+        sg(d, &args)
+    };
+    let o = check(&[
+        "--builder-id",
+        builder,
+        "--source-uri",
+        "github.com/acme/app",
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let o = check(&[
+        "--builder-id",
+        "https://github.com/evil/app/.github/workflows/x.yml@refs/heads/main",
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).starts_with("verification failed: builder id mismatch"),
+        "{}",
+        stderr(&o)
+    );
+    let o = check(&["--source-uri", "github.com/evil/app"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).starts_with("verification failed: "),
+        "{}",
+        stderr(&o)
+    );
+    // A different artefact is not a subject.
+    std::fs::write(d.join("app.tar.gz"), b"other bytes").unwrap();
+    let o = check(&[]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).starts_with("verification failed: "),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn repro_reports_the_first_difference() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("in.txt"), b"same\n").unwrap();
+    let o = sg(
+        d,
+        &[
+            "repro",
+            "--artifact",
+            "out/*",
+            "--format",
+            "json",
+            "--",
+            "sh",
+            "-c",
+            "mkdir -p out; cp in.txt out/a; printf 'built in %s' \"$PWD\" > out/b",
+        ],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["reproducible"], false);
+    assert_eq!(r["artifacts"][0]["path"], "out/a");
+    assert_eq!(r["artifacts"][0]["status"], "identical");
+    assert_eq!(r["artifacts"][1]["status"], "differs");
+    assert!(r["artifacts"][1]["first_difference"].as_u64().unwrap() >= 9);
+    let o = sg(
+        d,
+        &[
+            "repro",
+            "--artifact",
+            "out/a",
+            "--",
+            "sh",
+            "-c",
+            "mkdir -p out; cp in.txt out/a",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("Reproducible"));
+    let o = sg(
+        d,
+        &["repro", "--artifact", "out/a", "--", "sh", "-c", "exit 3"],
+    );
+    assert_eq!(code(&o), 2);
+}
