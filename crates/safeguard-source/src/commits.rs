@@ -66,49 +66,23 @@ pub fn parse_commit(id: &str, raw: &[u8]) -> Result<Commit, CommitError> {
         message: String::from_utf8_lossy(message).into_owned(),
         ..Commit::default()
     };
-    let mut payload = Vec::with_capacity(raw.len());
-    let mut signature: Option<Vec<u8>> = None;
+    // Headers are read here; the signature and the bytes it covers come from the one
+    // implementation git signature checks use.
     let mut in_sig = false;
-    let mut skip_sig = false;
     let mut in_other_continuation = false;
     for line in head.split_inclusive(|&b| b == b'\n') {
-        if let Some(cont) = line.strip_prefix(b" ") {
-            if in_sig {
-                if let Some(sig) = signature.as_mut() {
-                    sig.extend_from_slice(cont);
-                }
-                continue;
-            }
-            if skip_sig {
-                continue;
-            }
-            if !in_other_continuation {
+        if line.starts_with(b" ") {
+            if !in_sig && !in_other_continuation {
                 return Err(err("a continuation line follows no header".into()));
             }
-            payload.extend_from_slice(line);
             continue;
         }
-        in_sig = false;
-        skip_sig = false;
-        in_other_continuation = true;
         let text = String::from_utf8_lossy(line);
         let text = text.trim_end_matches('\n');
         let (key, value) = text.split_once(' ').unwrap_or((text, ""));
+        in_sig = matches!(key, "gpgsig" | "gpgsig-sha256");
+        in_other_continuation = !in_sig;
         match key {
-            "gpgsig" | "gpgsig-sha256" => {
-                // Both headers stay out of the payload, as git does; the first one is kept.
-                if signature.is_none() {
-                    // The raw bytes after `gpgsig `, never a lossy decoding of them.
-                    let raw = line.strip_suffix(b"\n").unwrap_or(line);
-                    let mut sig = raw.get(key.len() + 1..).unwrap_or_default().to_vec();
-                    sig.push(b'\n');
-                    signature = Some(sig);
-                    in_sig = true;
-                } else {
-                    skip_sig = true;
-                }
-                continue;
-            }
             "tree" => commit.tree = value.to_string(),
             "parent" => commit.parents.push(value.to_string()),
             "author" => {
@@ -121,17 +95,17 @@ pub fn parse_commit(id: &str, raw: &[u8]) -> Result<Commit, CommitError> {
             }
             _ => {}
         }
-        payload.extend_from_slice(line);
     }
     if commit.tree.is_empty() {
         return Err(err("no tree header".into()));
     }
-    if head.len() < raw.len() {
-        payload.push(b'\n');
-        payload.extend_from_slice(message);
+    match safeguard_sig::split_commit_signature(raw) {
+        Some(signed) => {
+            commit.signature = Some(signed.signature);
+            commit.payload = signed.payload;
+        }
+        None => commit.payload = raw.to_vec(),
     }
-    commit.signature = signature;
-    commit.payload = payload;
     Ok(commit)
 }
 
