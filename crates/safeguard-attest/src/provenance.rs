@@ -124,25 +124,60 @@ pub fn local_hostname() -> Option<String> {
         .find(|s| !s.is_empty() && s.len() <= 255)
 }
 
-/// A resolved dependency for an inventory component: its purl as the URI, with the digests
-/// given.
-pub fn component(
-    purl: &str,
-    sha256: Option<&[u8; 32]>,
-    sha512: Option<&[u8; 64]>,
-) -> ResourceDescriptor {
-    let mut digest = BTreeMap::new();
-    if let Some(d) = sha256 {
-        digest.insert("sha256".to_owned(), crate::hash::to_hex(d));
+/// The in-toto digest-set key for a lockfile hash algorithm (Go's `h1:` dirhash is
+/// `dirHash1`, hex encoded, as the in-toto digest-set specification defines it).
+pub fn digest_key(alg: safeguard_model::HashAlg) -> &'static str {
+    use safeguard_model::HashAlg;
+    match alg {
+        HashAlg::Md5 => "md5",
+        HashAlg::Sha1 => "sha1",
+        HashAlg::Sha256 => "sha256",
+        HashAlg::Sha384 => "sha384",
+        HashAlg::Sha512 => "sha512",
+        HashAlg::GoH1 => "dirHash1",
     }
-    if let Some(d) = sha512 {
-        digest.insert("sha512".to_owned(), crate::hash::to_hex(d));
+}
+
+/// A resolved dependency for an inventory component: its purl as the URI, with the integrity
+/// hashes its lockfile records (one per algorithm; the first of each wins).
+pub fn component(c: &safeguard_model::Component) -> ResourceDescriptor {
+    let mut digest = BTreeMap::new();
+    for h in &c.hashes {
+        digest
+            .entry(digest_key(h.alg).to_owned())
+            .or_insert_with(|| h.value.clone());
     }
     ResourceDescriptor {
-        uri: Some(purl.to_owned()),
+        uri: Some(c.purl.clone()),
         digest,
         ..ResourceDescriptor::default()
     }
+}
+
+/// The resolved dependencies for an inventory: one per distinct third-party purl, in purl
+/// order, with the hashes of every occurrence merged. The product's own packages
+/// (`first_party`) are left out: the source repository stands for them.
+pub fn components<'a>(
+    inventory: impl IntoIterator<Item = &'a safeguard_model::Component>,
+) -> Vec<ResourceDescriptor> {
+    let mut by_purl: BTreeMap<&str, ResourceDescriptor> = BTreeMap::new();
+    for c in inventory {
+        if c.first_party || c.purl.is_empty() {
+            continue;
+        }
+        let rd = component(c);
+        match by_purl.get_mut(c.purl.as_str()) {
+            Some(seen) => {
+                for (k, v) in rd.digest {
+                    seen.digest.entry(k).or_insert(v);
+                }
+            }
+            None => {
+                by_purl.insert(&c.purl, rd);
+            }
+        }
+    }
+    by_purl.into_values().collect()
 }
 
 /// The provenance predicate for `input` (not yet wrapped in a statement).

@@ -10,6 +10,7 @@ use safeguard_attest::provenance::{
     BUILD_TYPE_GITHUB_ACTIONS, BUILD_TYPE_GITLAB_CI, BUILD_TYPE_LOCAL, CiPlatform, ProvenanceInput,
     SourceInfo, build, build_checked, component, detect,
 };
+use safeguard_model::{Component, Ecosystem, Hash, HashAlg, Location};
 use serde_json::{Value, json};
 
 const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
@@ -64,17 +65,34 @@ fn gitlab_env() -> BTreeMap<String, String> {
     ])
 }
 
+/// `serde 1.0.219` from a Cargo.lock, with one hash per (algorithm, repeated byte).
+fn serde_component(hashes: &[(HashAlg, &str)]) -> Component {
+    let mut c = Component::new(
+        Ecosystem::Cargo,
+        "serde",
+        "1.0.219",
+        Location {
+            file: "Cargo.lock".into(),
+            line: Some(3),
+        },
+    );
+    c.hashes = hashes
+        .iter()
+        .filter_map(|(alg, byte)| Hash::from_hex(*alg, &byte.repeat(alg.digest_len())))
+        .collect();
+    c
+}
+
 fn input(env: BTreeMap<String, String>) -> ProvenanceInput {
     ProvenanceInput {
         env,
         subjects: vec![ResourceDescriptor::sha256("dist/widget.tar.gz", &ARTIFACT)],
         started_on: Some("2025-03-01T10:00:00Z".to_owned()),
         finished_on: Some("2025-03-01T10:04:30Z".to_owned()),
-        dependencies: vec![component(
-            "pkg:cargo/serde@1.0.219",
-            Some(&[0x11; 32]),
-            Some(&[0x22; 64]),
-        )],
+        dependencies: vec![component(&serde_component(&[
+            (HashAlg::Sha256, "11"),
+            (HashAlg::Sha512, "22"),
+        ]))],
         byproducts: vec![ResourceDescriptor {
             name: Some("build.log".to_owned()),
             ..ResourceDescriptor::default()
@@ -492,4 +510,40 @@ fn invalid_statement_is_refused() {
         err.to_string(),
         "verification failed: the statement is not valid: the statement has no subject; at least one is required"
     );
+}
+
+#[test]
+fn inventory_components_become_resolved_dependencies() {
+    let a = serde_component(&[(HashAlg::Sha256, "aa")]);
+    // The same crate in a second lockfile, with a sha512 and a different sha256: the first
+    // sha256 is kept and the sha512 is added.
+    let b = serde_component(&[(HashAlg::Sha256, "bb"), (HashAlg::Sha512, "cc")]);
+    let mut go = Component::new(
+        Ecosystem::Go,
+        "golang.org/x/text",
+        "v0.3.7",
+        Location {
+            file: "go.sum".into(),
+            line: Some(1),
+        },
+    );
+    go.hashes = vec![Hash::from_hex(HashAlg::GoH1, &"dd".repeat(32)).expect("hex")];
+    let mut own = serde_component(&[]);
+    own.name = "widget".into();
+    own.purl = "pkg:cargo/widget@1.2.0".into();
+    own.first_party = true;
+    let deps = safeguard_attest::provenance::components([&go, &a, &own, &b]);
+    assert_eq!(deps.len(), 2, "{deps:?}");
+    assert_eq!(deps[0].uri.as_deref(), Some("pkg:cargo/serde@1.0.219"));
+    assert_eq!(deps[0].digest.get("sha256"), Some(&"aa".repeat(32)));
+    assert_eq!(deps[0].digest.get("sha512"), Some(&"cc".repeat(64)));
+    assert_eq!(
+        deps[1].uri.as_deref(),
+        Some("pkg:golang/golang.org/x/text@v0.3.7")
+    );
+    assert_eq!(deps[1].digest.get("dirHash1"), Some(&"dd".repeat(32)));
+    // A statement carrying them is valid.
+    let mut inp = input(env(&[]));
+    inp.dependencies = deps;
+    built(&inp);
 }

@@ -259,8 +259,7 @@ pub fn sign(args: SignArgs, quiet: bool) -> Result<ExitCode> {
         (None, None) => bail!("give --key or --signer-program"),
     };
     for file in &args.files {
-        let data =
-            std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+        let data = artifact_bytes(file)?;
         let digest = safeguard_attest::hash::sha256(&data);
         let b = bundle::sign_message_bundle(digest, &data, signer.as_ref())
             .with_context(|| format!("{}: signing failed", file.display()))?;
@@ -277,6 +276,48 @@ pub fn sign(args: SignArgs, quiet: bool) -> Result<ExitCode> {
 
 fn read(p: &Path) -> Result<Vec<u8>> {
     std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))
+}
+
+/// Files at least this large are memory-mapped rather than read.
+const MAP_AT: u64 = 64 << 20;
+
+/// An artefact's bytes: read into memory when small, memory-mapped when large, so that signing
+/// or verifying a multi-gigabyte file does not allocate its size.
+enum FileBytes {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Owned(v) => v,
+            FileBytes::Mapped(m) => m,
+        }
+    }
+}
+
+fn artifact_bytes(p: &Path) -> Result<FileBytes> {
+    let file = std::fs::File::open(p).with_context(|| format!("{}: cannot read", p.display()))?;
+    let meta = file
+        .metadata()
+        .with_context(|| format!("{}: cannot read", p.display()))?;
+    if !meta.is_file() {
+        bail!("{}: not a regular file", p.display());
+    }
+    if meta.len() >= MAP_AT {
+        // SAFETY: the map is read-only and private to this process. An artefact being signed
+        // or verified is not being rewritten; if another process truncated it meanwhile,
+        // reading the lost pages would fault.
+        let map = unsafe { memmap2::Mmap::map(&file) }
+            .with_context(|| format!("{}: cannot map", p.display()))?;
+        return Ok(FileBytes::Mapped(map));
+    }
+    let mut data = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    std::io::Read::read_to_end(&mut &file, &mut data)
+        .with_context(|| format!("{}: cannot read", p.display()))?;
+    Ok(FileBytes::Owned(data))
 }
 
 /// Verify and report: `verified: …` on stdout and exit 0, or `verification failed: …` on stderr
@@ -350,7 +391,7 @@ fn verify_common(
 }
 
 pub fn verify(args: VerifyArgs, quiet: bool) -> Result<ExitCode> {
-    let data = read(&args.file)?;
+    let data = artifact_bytes(&args.file)?;
     verify_common(
         &args.bundle,
         Artifact::Bytes(&data),
@@ -389,7 +430,7 @@ pub fn sigstore(cmd: SigstoreCommand, quiet: bool) -> Result<ExitCode> {
             let artifact = match digest {
                 Some(d) => Artifact::Sha256(d),
                 None => {
-                    data = read(Path::new(&file_or_digest))?;
+                    data = artifact_bytes(Path::new(&file_or_digest))?;
                     Artifact::Bytes(&data)
                 }
             };
@@ -409,12 +450,99 @@ pub fn sigstore(cmd: SigstoreCommand, quiet: bool) -> Result<ExitCode> {
 
 pub const ATTEST_HELP: &str = "Examples:
   safeguard attest provenance --subject dist/app.tar.gz --key release.key
-  safeguard attest provenance --subject 'dist/*' --key release.key -o provenance.sigstore.json
+  safeguard attest provenance --subject dist/app.tar.gz --subject dist/app.whl --key release.key -o provenance.sigstore.json
+  safeguard attest sbom --subject dist/app.tar.gz --sbom app.cdx.json --key release.key
+  safeguard attest sbom --subject dist/app.tar.gz --key release.key      (an SBOM of the repository's lockfiles)
+  safeguard scan --format json -o scan.json && safeguard attest scan --subject dist/app.tar.gz --report scan.json --key release.key
 
-Writes an in-toto Statement v1 with a SLSA Provenance v1 predicate, signed as DSSE and wrapped
-in a Sigstore bundle. The predicate is filled from the CI environment: GitHub Actions, GitLab CI,
-or a generic fallback (builder id from SAFEGUARD_BUILDER_ID, else local:<hostname>), with the
-source repository at its commit. Check it with `safeguard verify-attestation`.";
+Each attestation is an in-toto Statement v1 about the subjects' sha256, signed as DSSE and
+wrapped in a Sigstore bundle v0.3. Check one with `safeguard verify-attestation`.
+
+provenance: a SLSA Provenance v1 predicate filled from the CI environment (GitHub Actions,
+  GitLab CI, or a generic fallback whose builder id is SAFEGUARD_BUILDER_ID, else
+  local:<hostname>), with the source repository at its commit and, as resolved dependencies,
+  the third-party components of the repository's lockfiles with their integrity hashes.
+sbom: the SBOM itself is the predicate; its type is https://cyclonedx.org/bom,
+  https://spdx.dev/Document/v2.3 (or https://spdx.dev/Document for older SPDX 2), or
+  https://spdx.dev/Document/v3, from the document.
+scan: the in-toto vulnerabilities predicate v0.2 (https://in-toto.io/attestation/vulns/v0.2)
+  made from a `safeguard scan --format json` report: the open findings with their severities,
+  and the database's last update.";
+
+#[derive(Subcommand)]
+pub enum AttestCommand {
+    /// SLSA Provenance v1 for build outputs, signed (DSSE in a Sigstore bundle).
+    Provenance(ProvenanceArgs),
+    /// An SBOM (CycloneDX or SPDX JSON) as the predicate of a signed attestation.
+    Sbom(SbomAttestArgs),
+    /// A vulnerability scan report as a signed in-toto vulns v0.2 attestation.
+    Scan(ScanAttestArgs),
+}
+
+/// What every attestation needs: its subjects and a key.
+#[derive(Args)]
+pub struct AttestCommon {
+    /// The artefacts the attestation is about (repeatable; globs are expanded by the shell).
+    #[arg(long = "subject", value_name = "FILE", required = true)]
+    subjects: Vec<PathBuf>,
+    /// The private key (encrypted PKCS#8 PEM).
+    #[arg(long, value_name = "FILE", required_unless_present = "signer_program")]
+    key: Option<PathBuf>,
+    /// An external signer program instead of a key file.
+    #[arg(long, value_name = "PROGRAM", conflicts_with = "key")]
+    signer_program: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ProvenanceArgs {
+    #[command(flatten)]
+    common: AttestCommon,
+    /// The repository the build ran from (for the source, its commit, and its lockfiles).
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// Leave the lockfiles' components out of the resolved dependencies.
+    #[arg(long)]
+    no_components: bool,
+    /// Where to write the bundle.
+    #[arg(
+        long,
+        short,
+        value_name = "FILE",
+        default_value = "provenance.sigstore.json"
+    )]
+    output: PathBuf,
+    /// When the build started (RFC 3339); default: now.
+    #[arg(long, value_name = "TIME")]
+    started_on: Option<String>,
+}
+
+#[derive(Args)]
+pub struct SbomAttestArgs {
+    #[command(flatten)]
+    common: AttestCommon,
+    /// The SBOM (CycloneDX or SPDX JSON). Without it, a CycloneDX 1.6 SBOM of --repo's
+    /// lockfiles is made.
+    #[arg(long, value_name = "FILE")]
+    sbom: Option<PathBuf>,
+    /// The repository whose lockfiles make the SBOM when --sbom is not given.
+    #[arg(long, default_value = ".", conflicts_with = "sbom")]
+    repo: PathBuf,
+    /// Where to write the bundle.
+    #[arg(long, short, value_name = "FILE", default_value = "sbom.sigstore.json")]
+    output: PathBuf,
+}
+
+#[derive(Args)]
+pub struct ScanAttestArgs {
+    #[command(flatten)]
+    common: AttestCommon,
+    /// The scan report, from `safeguard scan --format json`.
+    #[arg(long, value_name = "FILE")]
+    report: PathBuf,
+    /// Where to write the bundle.
+    #[arg(long, short, value_name = "FILE", default_value = "scan.sigstore.json")]
+    output: PathBuf,
+}
 
 pub const VERIFY_ATTESTATION_HELP: &str = "Examples:
   safeguard verify-attestation dist/app.tar.gz --bundle provenance.sigstore.json --key release.pub \\
@@ -433,39 +561,6 @@ Runs the build twice, in two fresh copies of the tree at paths of different leng
 different time zone, locale and umask, then compares the artefacts' sha256. When they differ it
 names the first differing file and byte offset. Exit codes: 0 reproducible, 1 not reproducible,
 2 the build failed, no artefact matched, or bad usage.";
-
-#[derive(Subcommand)]
-pub enum AttestCommand {
-    /// SLSA Provenance v1 for build outputs, signed (DSSE in a Sigstore bundle).
-    Provenance(ProvenanceArgs),
-}
-
-#[derive(Args)]
-pub struct ProvenanceArgs {
-    /// The build outputs the provenance is about (repeatable; globs are expanded by the shell).
-    #[arg(long = "subject", value_name = "FILE", required = true)]
-    subjects: Vec<PathBuf>,
-    /// The private key (encrypted PKCS#8 PEM).
-    #[arg(long, value_name = "FILE", required_unless_present = "signer_program")]
-    key: Option<PathBuf>,
-    /// An external signer program instead of a key file.
-    #[arg(long, value_name = "PROGRAM", conflicts_with = "key")]
-    signer_program: Option<PathBuf>,
-    /// The repository the build ran from (for the source and its commit).
-    #[arg(long, default_value = ".")]
-    repo: PathBuf,
-    /// Where to write the bundle.
-    #[arg(
-        long,
-        short,
-        value_name = "FILE",
-        default_value = "provenance.sigstore.json"
-    )]
-    output: PathBuf,
-    /// When the build started (RFC 3339); default: now.
-    #[arg(long, value_name = "TIME")]
-    started_on: Option<String>,
-}
 
 #[derive(Args)]
 pub struct VerifyAttestationArgs {
@@ -523,18 +618,74 @@ fn signer_of(key: Option<&PathBuf>, program: Option<&PathBuf>) -> Result<Box<dyn
     })
 }
 
-pub fn attest(cmd: AttestCommand, quiet: bool, now: time::OffsetDateTime) -> Result<ExitCode> {
-    use safeguard_attest::intoto::ResourceDescriptor;
-    use safeguard_attest::provenance::{self, ProvenanceInput, SourceInfo};
-    let AttestCommand::Provenance(a) = cmd;
-    let signer = signer_of(a.key.as_ref(), a.signer_program.as_ref())?;
-    let mut subjects = Vec::new();
-    for s in &a.subjects {
+/// The signer and the subjects (name as given, sha256 of the content) of an attestation.
+fn prepare(
+    c: &AttestCommon,
+) -> Result<(
+    Box<dyn Signer>,
+    Vec<safeguard_attest::intoto::ResourceDescriptor>,
+)> {
+    let signer = signer_of(c.key.as_ref(), c.signer_program.as_ref())?;
+    let mut subjects = Vec::with_capacity(c.subjects.len());
+    for s in &c.subjects {
         let digest = safeguard_attest::hash::sha256_file(s)
             .with_context(|| format!("{}: cannot read", s.display()))?;
         let name = s.to_string_lossy().replace('\\', "/");
-        subjects.push(ResourceDescriptor::sha256(&name, &digest));
+        subjects.push(safeguard_attest::intoto::ResourceDescriptor::sha256(
+            &name, &digest,
+        ));
     }
+    Ok((signer, subjects))
+}
+
+/// Sign a statement as DSSE, wrap it in a bundle and write it.
+fn write_attestation(
+    statement: &safeguard_attest::intoto::Statement,
+    signer: &dyn Signer,
+    output: &Path,
+) -> Result<()> {
+    let envelope = safeguard_attest::dsse::sign(
+        safeguard_attest::dsse::INTOTO_PAYLOAD_TYPE,
+        statement.to_json().as_bytes(),
+        &[signer],
+    )?;
+    let env_json: serde_json::Value = serde_json::from_str(&envelope.to_json())?;
+    let b = bundle::dsse_bundle(env_json, &signer.key_id());
+    crate::sbom::write_atomic(
+        output,
+        (serde_json::to_string_pretty(&b)? + "\n").as_bytes(),
+    )
+}
+
+pub fn attest(cmd: AttestCommand, quiet: bool, now: time::OffsetDateTime) -> Result<ExitCode> {
+    match cmd {
+        AttestCommand::Provenance(a) => attest_provenance(a, quiet, now),
+        AttestCommand::Sbom(a) => attest_sbom(a, quiet, now),
+        AttestCommand::Scan(a) => attest_scan(a, quiet),
+    }
+}
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn progress(quiet: bool) -> impl Fn(&str) {
+    let show = !quiet && std::io::stderr().is_terminal();
+    move |msg: &str| {
+        if show {
+            eprintln!("  {msg}");
+        }
+    }
+}
+
+fn attest_provenance(
+    a: ProvenanceArgs,
+    quiet: bool,
+    now: time::OffsetDateTime,
+) -> Result<ExitCode> {
+    use safeguard_attest::provenance::{self, ProvenanceInput, SourceInfo};
+    let (signer, subjects) = prepare(&a.common)?;
     let source = match safeguard_source::git::Repo::open(&a.repo) {
         Ok(Some(repo)) => {
             let commit = repo.head_commit()?;
@@ -552,37 +703,193 @@ pub fn attest(cmd: AttestCommand, quiet: bool, now: time::OffsetDateTime) -> Res
         }
         _ => None,
     };
-    let rfc = |t: time::OffsetDateTime| {
-        t.format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default()
-    };
+    let mut dependencies = Vec::new();
+    if !a.no_components {
+        if !a.repo.is_dir() {
+            bail!(
+                "{}: not a directory (give --repo, or --no-components)",
+                a.repo.display()
+            );
+        }
+        let inv = safeguard_inventory::discover::scan(&a.repo, &progress(quiet))
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        for e in &inv.errors {
+            eprintln!("warning: {e} (its components are not in the provenance)");
+        }
+        dependencies = provenance::components(&inv.components);
+    }
     let input = ProvenanceInput {
         env: std::env::vars().collect(),
         subjects,
-        started_on: Some(a.started_on.clone().unwrap_or_else(|| rfc(now))),
-        finished_on: Some(rfc(now)),
+        started_on: Some(a.started_on.clone().unwrap_or_else(|| rfc3339(now))),
+        finished_on: Some(rfc3339(now)),
         source,
+        dependencies,
         hostname: provenance::local_hostname(),
         ..ProvenanceInput::default()
     };
     let statement = provenance::build_checked(&input).context("the provenance is not valid")?;
-    let envelope = safeguard_attest::dsse::sign(
-        safeguard_attest::dsse::INTOTO_PAYLOAD_TYPE,
-        statement.to_json().as_bytes(),
-        &[signer.as_ref()],
-    )?;
-    let env_json: serde_json::Value = serde_json::from_str(&envelope.to_json())?;
-    let b = bundle::dsse_bundle(env_json, &signer.key_id());
-    crate::sbom::write_atomic(
-        &a.output,
-        (serde_json::to_string_pretty(&b)? + "\n").as_bytes(),
-    )?;
+    write_attestation(&statement, signer.as_ref(), &a.output)?;
     if !quiet {
         eprintln!(
-            "wrote {} ({} subjects, platform {:?}, key {})",
+            "wrote {} ({} subjects, {} components, platform {:?}, key {})",
             a.output.display(),
-            a.subjects.len(),
+            a.common.subjects.len(),
+            input.dependencies.len(),
             provenance::detect(&input.env),
+            signer.key_id()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn attest_sbom(a: SbomAttestArgs, quiet: bool, now: time::OffsetDateTime) -> Result<ExitCode> {
+    use safeguard_attest::intoto::Statement;
+    use safeguard_attest::predicates;
+    let (signer, subjects) = prepare(&a.common)?;
+    let (shown, text) = match &a.sbom {
+        Some(p) => (p.display().to_string(), read(p)?),
+        None => {
+            if !a.repo.is_dir() {
+                bail!("{}: not a directory", a.repo.display());
+            }
+            let inv = safeguard_inventory::discover::scan(&a.repo, &progress(quiet))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            for e in &inv.errors {
+                eprintln!("warning: {e} (its components are not in the SBOM)");
+            }
+            let meta = safeguard_inventory::sbom::Metadata {
+                tool_name: "safeguard".into(),
+                tool_version: env!("CARGO_PKG_VERSION").into(),
+                timestamp: now,
+                subject: crate::sbom::subject_of(&a.repo)?,
+            };
+            let bom = safeguard_inventory::sbom::write_cyclonedx(
+                &inv,
+                &meta,
+                safeguard_inventory::sbom::CdxVersion::V1_6,
+            );
+            (
+                format!("the SBOM of {}", a.repo.display()),
+                bom.into_bytes(),
+            )
+        }
+    };
+    let doc: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&text)
+        .map_err(|e| anyhow::anyhow!("{shown}: not a JSON object: {e}"))?;
+    let predicate_type =
+        predicates::sbom_predicate_type(&doc).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    let statement = Statement::new(subjects, predicate_type, doc);
+    statement
+        .validate()
+        .context("the attestation is not valid")?;
+    write_attestation(&statement, signer.as_ref(), &a.output)?;
+    if !quiet {
+        eprintln!(
+            "wrote {} ({} subjects, predicate {predicate_type}, key {})",
+            a.output.display(),
+            a.common.subjects.len(),
+            signer.key_id()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The in-toto vulns v0.2 predicate for a scan report: its open findings (suppressed ones are
+/// left out, as a policy engine reading the result would otherwise act on them).
+fn vulns_of(
+    report: &safeguard_vulndb::finding::ScanReport,
+) -> Result<safeguard_attest::predicates::Vulns> {
+    use safeguard_attest::predicates::{
+        ScanMetadata, Scanner, ScannerDb, SeverityScore, VulnResult, Vulns,
+    };
+    let Some(last_update) = report.db.newest_modified else {
+        bail!(
+            "the scan's database ({} records) does not say when it was last updated, which the vulns predicate requires; run `safeguard db update` and scan again",
+            report.db.records
+        );
+    };
+    let mut result = Vec::new();
+    for f in report.findings.iter().filter(|f| f.suppressed.is_none()) {
+        let mut severity = vec![SeverityScore {
+            method: "rating".into(),
+            score: f
+                .severity
+                .rating
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "unknown".into()),
+        }];
+        if let Some(score) = f.severity.score {
+            severity.push(SeverityScore {
+                method: "cvss_score".into(),
+                score: format!("{score:.1}"),
+            });
+        }
+        if let Some(v) = &f.severity.vector {
+            severity.push(SeverityScore {
+                method: "cvss_vector".into(),
+                score: v.clone(),
+            });
+        }
+        let mut note = serde_json::Map::new();
+        note.insert("purl".into(), f.component.purl.clone().into());
+        if !f.aliases.is_empty() {
+            note.insert("aliases".into(), f.aliases.clone().into());
+        }
+        if let Some(up) = &f.upgrade_to {
+            note.insert("fixedVersion".into(), up.clone().into());
+        }
+        result.push(VulnResult {
+            id: f.id.clone(),
+            severity,
+            annotations: vec![note],
+        });
+    }
+    let when = rfc3339(report.scanned_at);
+    Ok(Vulns {
+        scanner: Scanner {
+            uri: "https://safeguard.dev/scan".into(),
+            version: Some(report.tool_version.clone()),
+            db: ScannerDb {
+                uri: None,
+                version: Some(format!("{} records", report.db.records)),
+                last_update: rfc3339(last_update),
+            },
+            result,
+        },
+        metadata: ScanMetadata {
+            scan_started_on: when.clone(),
+            scan_finished_on: when,
+        },
+    })
+}
+
+fn attest_scan(a: ScanAttestArgs, quiet: bool) -> Result<ExitCode> {
+    use safeguard_attest::intoto::{PREDICATE_VULNS_V0_2, Statement};
+    let text = read(&a.report)?;
+    let report: safeguard_vulndb::finding::ScanReport =
+        serde_json::from_slice(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: not a `safeguard scan --format json` report: {e}",
+                a.report.display()
+            )
+        })?;
+    let vulns = vulns_of(&report).with_context(|| a.report.display().to_string())?;
+    vulns
+        .validate()
+        .with_context(|| format!("{}: the predicate is not valid", a.report.display()))?;
+    let (signer, subjects) = prepare(&a.common)?;
+    let statement = Statement::new(subjects, PREDICATE_VULNS_V0_2, vulns.to_predicate());
+    statement
+        .validate()
+        .context("the attestation is not valid")?;
+    write_attestation(&statement, signer.as_ref(), &a.output)?;
+    if !quiet {
+        eprintln!(
+            "wrote {} ({} subjects, {} open findings, key {})",
+            a.output.display(),
+            a.common.subjects.len(),
+            vulns.scanner.result.len(),
             signer.key_id()
         );
     }
@@ -592,13 +899,15 @@ pub fn attest(cmd: AttestCommand, quiet: bool, now: time::OffsetDateTime) -> Res
 pub fn verify_attestation(a: VerifyAttestationArgs, quiet: bool) -> Result<ExitCode> {
     use safeguard_attest::intoto::{PREDICATE_SLSA_PROVENANCE_V1, Statement};
     use safeguard_attest::policy;
-    let data = read(&a.file)?;
+    let data = artifact_bytes(&a.file)?;
+    let digest = safeguard_attest::hash::sha256(&data);
+    drop(data);
     let bundle_json = read(&a.bundle)?;
     let pem = String::from_utf8(read(&a.key)?)
         .map_err(|_| anyhow::anyhow!("{}: not a PEM text file", a.key.display()))?;
     let verified = match bundle::verify_bundle(
         &bundle_json,
-        Artifact::Bytes(&data),
+        Artifact::Sha256(digest),
         &Policy::Key {
             key: PublicKey::Pem(&pem),
             trusted_root_json: None,
@@ -630,7 +939,13 @@ pub fn verify_attestation(a: VerifyAttestationArgs, quiet: bool) -> Result<ExitC
         builder_id: a.builder_id.clone(),
         source_uri: a.source_uri.clone(),
     };
-    let digest = safeguard_attest::hash::sha256(&data);
+    if let Err(e) = safeguard_attest::predicates::check_predicate(&statement) {
+        eprintln!(
+            "verification failed: the {} predicate is not valid: {e}",
+            statement.predicate_type
+        );
+        return Ok(ExitCode::from(1));
+    }
     let name = a.file.file_name().map(|n| n.to_string_lossy().to_string());
     match policy::check(&statement, &digest, name.as_deref(), &p) {
         Ok(()) => {

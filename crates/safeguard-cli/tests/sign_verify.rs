@@ -197,6 +197,7 @@ fn provenance_attestation_and_policy() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     std::fs::write(d.join("app.tar.gz"), b"artefact bytes").unwrap();
+    std::fs::write(d.join("Cargo.lock"), CARGO_LOCK).unwrap();
     let o = sg(d, &["key", "generate", "-o", "rel.key"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let o = Command::new(env!("CARGO_BIN_EXE_safeguard"))
@@ -228,6 +229,16 @@ fn provenance_attestation_and_policy() {
         .output()
         .unwrap();
     assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // The lockfile's component is a resolved dependency, with its checksum.
+    let st = statement_of(&d.join("prov.json"));
+    let deps = st["predicate"]["buildDefinition"]["resolvedDependencies"]
+        .as_array()
+        .unwrap();
+    let itoa = deps
+        .iter()
+        .find(|r| r["uri"] == "pkg:cargo/itoa@1.0.11")
+        .unwrap_or_else(|| panic!("{deps:?}"));
+    assert_eq!(itoa["digest"]["sha256"], ITOA_SHA256);
     let builder = "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.2.0";
     let check = |extra: &[&str]| {
         let mut args = vec![
@@ -321,4 +332,356 @@ fn repro_reports_the_first_difference() {
         &["repro", "--artifact", "out/a", "--", "sh", "-c", "exit 3"],
     );
     assert_eq!(code(&o), 2);
+}
+
+const ITOA_SHA256: &str = "49f1f14873335454500d59611f1cf4a4b0f786f9ac11f4312a78e4cf2566695b";
+const CARGO_LOCK: &str = "version = 3\n\n[[package]]\nname = \"itoa\"\nversion = \"1.0.11\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"49f1f14873335454500d59611f1cf4a4b0f786f9ac11f4312a78e4cf2566695b\"\n";
+
+/// The in-toto statement inside an attestation bundle (not verified: the tests verify with the
+/// CLI).
+fn statement_of(bundle: &Path) -> serde_json::Value {
+    use base64::Engine as _;
+    let b: serde_json::Value = serde_json::from_slice(&std::fs::read(bundle).unwrap()).unwrap();
+    let payload = base64::engine::general_purpose::STANDARD
+        .decode(b["dsseEnvelope"]["payload"].as_str().unwrap())
+        .unwrap();
+    serde_json::from_slice(&payload).unwrap()
+}
+
+fn verify_att(d: &Path, file: &str, bundle: &str, predicate_type: Option<&str>) -> Output {
+    let mut args = vec![
+        "verify-attestation",
+        file,
+        "--bundle",
+        bundle,
+        "--key",
+        "rel.pub",
+    ];
+    if let Some(t) = predicate_type {
+        args.extend(["--predicate-type", t]);
+    }
+    sg(d, &args)
+}
+
+#[test]
+fn sbom_attestations() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("app.tar.gz"), b"artefact bytes").unwrap();
+    std::fs::write(d.join("Cargo.lock"), CARGO_LOCK).unwrap();
+    assert_eq!(code(&sg(d, &["key", "generate", "-o", "rel.key"])), 0);
+    let cdx = r#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{"type":"library","name":"zlib","version":"1.3.1","purl":"pkg:generic/zlib@1.3.1"}]}"#;
+    std::fs::write(d.join("app.cdx.json"), cdx).unwrap();
+    let spdx = r#"{"spdxVersion":"SPDX-2.3","dataLicense":"CC0-1.0","SPDXID":"SPDXRef-DOCUMENT","name":"app","documentNamespace":"https://example.com/app","creationInfo":{"created":"2025-01-01T00:00:00Z","creators":["Tool: x"]},"packages":[]}"#;
+    std::fs::write(d.join("app.spdx.json"), spdx).unwrap();
+
+    // A given CycloneDX SBOM is the predicate, as it is.
+    let o = sg(
+        d,
+        &[
+            "attest",
+            "sbom",
+            "--subject",
+            "app.tar.gz",
+            "--sbom",
+            "app.cdx.json",
+            "--key",
+            "rel.key",
+            "-o",
+            "cdx.att.json",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let st = statement_of(&d.join("cdx.att.json"));
+    assert_eq!(st["predicateType"], "https://cyclonedx.org/bom");
+    assert_eq!(
+        st["predicate"],
+        serde_json::from_str::<serde_json::Value>(cdx).unwrap()
+    );
+    let o = verify_att(
+        d,
+        "app.tar.gz",
+        "cdx.att.json",
+        Some("https://cyclonedx.org/bom"),
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("https://cyclonedx.org/bom"),
+        "{}",
+        stdout(&o)
+    );
+    // The default policy asks for SLSA provenance.
+    let o = verify_att(d, "app.tar.gz", "cdx.att.json", None);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).starts_with("verification failed: predicate type mismatch"),
+        "{}",
+        stderr(&o)
+    );
+
+    // SPDX 2.3 gets the versioned type.
+    let o = sg(
+        d,
+        &[
+            "attest",
+            "sbom",
+            "--subject",
+            "app.tar.gz",
+            "--sbom",
+            "app.spdx.json",
+            "--key",
+            "rel.key",
+            "-o",
+            "spdx.att.json",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        statement_of(&d.join("spdx.att.json"))["predicateType"],
+        "https://spdx.dev/Document/v2.3"
+    );
+    let o = verify_att(
+        d,
+        "app.tar.gz",
+        "spdx.att.json",
+        Some("https://spdx.dev/Document/v2.3"),
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    // Without --sbom: a CycloneDX SBOM of the repository's lockfiles.
+    let o = sg(
+        d,
+        &[
+            "attest",
+            "sbom",
+            "--subject",
+            "app.tar.gz",
+            "--key",
+            "rel.key",
+            "-o",
+            "gen.att.json",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let st = statement_of(&d.join("gen.att.json"));
+    assert_eq!(st["predicate"]["bomFormat"], "CycloneDX");
+    let purls: Vec<&str> = st["predicate"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["purl"].as_str())
+        .collect();
+    assert_eq!(purls, ["pkg:cargo/itoa@1.0.11"]);
+
+    // Not an SBOM: a clear error naming the file, and nothing written.
+    std::fs::write(d.join("notes.json"), r#"{"hello": "world"}"#).unwrap();
+    let o = sg(
+        d,
+        &[
+            "attest",
+            "sbom",
+            "--subject",
+            "app.tar.gz",
+            "--sbom",
+            "notes.json",
+            "--key",
+            "rel.key",
+            "-o",
+            "bad.att.json",
+        ],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("notes.json: not a CycloneDX or SPDX JSON document"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!d.join("bad.att.json").exists());
+    std::fs::write(d.join("trunc.json"), &cdx[..40]).unwrap();
+    let o = sg(
+        d,
+        &[
+            "attest",
+            "sbom",
+            "--subject",
+            "app.tar.gz",
+            "--sbom",
+            "trunc.json",
+            "--key",
+            "rel.key",
+        ],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("trunc.json: not a JSON object"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_predicate_that_contradicts_its_type_fails_verification() {
+    use safeguard_attest::{
+        bundle, dsse,
+        intoto::{ResourceDescriptor, Statement},
+        keys,
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("app.tar.gz"), b"artefact bytes").unwrap();
+    let key = keys::generate(safeguard_attest::signer::Algorithm::Ed25519).unwrap();
+    std::fs::write(d.join("rel.pub"), key.public_key().to_pem()).unwrap();
+    let digest = safeguard_attest::hash::sha256(b"artefact bytes");
+    let predicate = serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.6"});
+    let st = Statement::new(
+        vec![ResourceDescriptor::sha256("app.tar.gz", &digest)],
+        "https://spdx.dev/Document/v2.3",
+        predicate.as_object().unwrap().clone(),
+    );
+    let env = dsse::sign(dsse::INTOTO_PAYLOAD_TYPE, st.to_json().as_bytes(), &[&key]).unwrap();
+    let b = bundle::dsse_bundle(serde_json::from_str(&env.to_json()).unwrap(), key.key_id());
+    std::fs::write(d.join("lie.json"), b.to_string()).unwrap();
+    let o = verify_att(
+        d,
+        "app.tar.gz",
+        "lie.json",
+        Some("https://spdx.dev/Document/v2.3"),
+    );
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert_eq!(
+        stderr(&o).trim(),
+        "verification failed: the https://spdx.dev/Document/v2.3 predicate is not valid: the predicate type is https://spdx.dev/Document/v2.3 but the predicate is CycloneDX 1.6"
+    );
+}
+
+fn scan_report(newest_modified: &str) -> String {
+    format!(
+        r#"{{"target":".","tool_version":"0.1.0","scanned_at":"2026-11-20T10:00:00Z",
+        "db":{{"path":"osv.db","records":1234,"newest_modified":{newest_modified}}},"components":2,
+        "findings":[
+          {{"component":{{"ecosystem":"crates.io","name":"itoa","version":"1.0.11","purl":"pkg:cargo/itoa@1.0.11","relationship":"direct"}},
+           "id":"GHSA-aaaa-bbbb-cccc","aliases":["CVE-2099-0001"],"severity":{{"rating":"high","score":7.5,"vector":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N","cvss_version":"3.1","source":"cvss"}},"upgrade_to":"1.0.12","modified":"2026-11-01T00:00:00Z"}},
+          {{"component":{{"ecosystem":"crates.io","name":"ryu","version":"1.0.0","purl":"pkg:cargo/ryu@1.0.0","relationship":"direct"}},
+           "id":"RUSTSEC-2099-0002","severity":{{"rating":null,"source":"unknown"}},"modified":"2026-11-01T00:00:00Z",
+           "suppressed":{{"kind":"vex","file":"t.json","status":"not_affected"}}}}
+        ]}}"#
+    )
+}
+
+#[test]
+fn scan_attestations() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("app.tar.gz"), b"artefact bytes").unwrap();
+    assert_eq!(code(&sg(d, &["key", "generate", "-o", "rel.key"])), 0);
+    std::fs::write(d.join("scan.json"), scan_report("\"2026-11-19T23:00:00Z\"")).unwrap();
+    let o = sg(
+        d,
+        &[
+            "attest",
+            "scan",
+            "--subject",
+            "app.tar.gz",
+            "--report",
+            "scan.json",
+            "--key",
+            "rel.key",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let st = statement_of(&d.join("scan.sigstore.json"));
+    assert_eq!(
+        st["predicateType"],
+        "https://in-toto.io/attestation/vulns/v0.2"
+    );
+    let p = &st["predicate"];
+    assert_eq!(p["scanner"]["db"]["lastUpdate"], "2026-11-19T23:00:00Z");
+    assert_eq!(p["metadata"]["scanFinishedOn"], "2026-11-20T10:00:00Z");
+    // The suppressed finding is left out; the open one carries its scores.
+    let result = p["scanner"]["result"].as_array().unwrap();
+    assert_eq!(result.len(), 1, "{result:?}");
+    assert_eq!(result[0]["id"], "GHSA-aaaa-bbbb-cccc");
+    assert_eq!(
+        result[0]["severity"],
+        serde_json::json!([
+            {"method": "rating", "score": "high"},
+            {"method": "cvss_score", "score": "7.5"},
+            {"method": "cvss_vector", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}
+        ])
+    );
+    assert_eq!(result[0]["annotations"][0]["fixedVersion"], "1.0.12");
+    let o = verify_att(
+        d,
+        "app.tar.gz",
+        "scan.sigstore.json",
+        Some("https://in-toto.io/attestation/vulns/v0.2"),
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    // Tampering with the payload (one flipped character in the base64) fails.
+    let mut b: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("scan.sigstore.json")).unwrap()).unwrap();
+    let payload = b["dsseEnvelope"]["payload"].as_str().unwrap().to_string();
+    let mut chars: Vec<char> = payload.chars().collect();
+    chars[40] = if chars[40] == 'A' { 'B' } else { 'A' };
+    b["dsseEnvelope"]["payload"] = chars.into_iter().collect::<String>().into();
+    std::fs::write(d.join("tampered.json"), b.to_string()).unwrap();
+    let o = verify_att(
+        d,
+        "app.tar.gz",
+        "tampered.json",
+        Some("https://in-toto.io/attestation/vulns/v0.2"),
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).starts_with("verification failed: "),
+        "{}",
+        stderr(&o)
+    );
+
+    // A database that does not say when it was updated cannot make a vulns predicate.
+    std::fs::write(d.join("old.json"), scan_report("null")).unwrap();
+    let o = sg(
+        d,
+        &[
+            "attest",
+            "scan",
+            "--subject",
+            "app.tar.gz",
+            "--report",
+            "old.json",
+            "--key",
+            "rel.key",
+            "-o",
+            "old.att.json",
+        ],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("old.json")
+            && stderr(&o).contains("does not say when it was last updated"),
+        "{}",
+        stderr(&o)
+    );
+    // Not a scan report.
+    std::fs::write(d.join("junk.json"), "[1, 2").unwrap();
+    let o = sg(
+        d,
+        &[
+            "attest",
+            "scan",
+            "--subject",
+            "app.tar.gz",
+            "--report",
+            "junk.json",
+            "--key",
+            "rel.key",
+        ],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("junk.json: not a `safeguard scan --format json` report"),
+        "{}",
+        stderr(&o)
+    );
 }
