@@ -27,6 +27,12 @@ if [ -d "$shared/osv-scalibr-extractors" ]; then
   find "$shared/syft-formats" "$shared/cyclonedx-specification" -name '*.json' -size -64k 2>/dev/null | awk 'NR<=400' | while read -r f; do
       cp -n "$f" "corpus/sbom_read/$(printf '%s' "$f" | sha1sum | cut -c1-16)"
     done
+  # The attestation predicates: SBOMs of both formats, and a vulns v0.2 predicate.
+  mkdir -p corpus/attest_predicates
+  find "$shared/syft-formats" -name '*.json' -size -64k 2>/dev/null | awk 'NR<=60' | while read -r f; do
+      cp -n "$f" "corpus/attest_predicates/$(printf '%s' "$f" | sha1sum | cut -c1-16)"
+    done
+  printf '%s' '{"scanner":{"uri":"https://safeguard.dev/scan","version":"0.1.0","db":{"lastUpdate":"2025-03-01T10:00:00Z"},"result":[{"id":"GHSA-aaaa-bbbb-cccc","severity":[{"method":"rating","score":"high"}],"annotations":[{"purl":"pkg:cargo/a@1"}]}]},"metadata":{"scanStartedOn":"2025-03-01T10:00:00Z","scanFinishedOn":"2025-03-01T10:00:01Z"}}' >corpus/attest_predicates/vulns-seed
 fi
 if [ -d "$shared/rustsec-advisory-db-osv" ]; then
   mkdir -p corpus/osv_record corpus/vex_read corpus/cvss_parse corpus/version_parse corpus/osv_zip
