@@ -685,3 +685,61 @@ fn scan_attestations() {
         stderr(&o)
     );
 }
+
+/// Files of 64 MiB and more are memory-mapped rather than read: sign and verify one of 65 MiB
+/// (sparse, so cheap to make) with both key types, then change its last byte.
+#[test]
+fn large_artefacts_are_mapped() {
+    use std::io::Write as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let big = d.join("big.img");
+    let mut f = std::fs::File::create(&big).unwrap();
+    f.set_len(65 << 20).unwrap();
+    drop(f);
+    let mut f = std::fs::OpenOptions::new().append(true).open(&big).unwrap();
+    f.write_all(b"tail").unwrap();
+    drop(f);
+    for (alg, name) in [("ed25519", "ed"), ("ecdsa-p256", "ec")] {
+        let key = format!("{name}.key");
+        let o = sg(d, &["key", "generate", "--algorithm", alg, "-o", &key]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let o = sg(
+            d,
+            &[
+                "sign",
+                "big.img",
+                "--key",
+                &key,
+                "--suffix",
+                &format!(".{name}.json"),
+            ],
+        );
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let bundle = format!("big.img.{name}.json");
+        let pubkey = format!("{name}.pub");
+        let o = sg(
+            d,
+            &["verify", "big.img", "--bundle", &bundle, "--key", &pubkey],
+        );
+        assert_eq!(code(&o), 0, "{alg}: {}", stderr(&o));
+    }
+    let mut f = std::fs::OpenOptions::new().write(true).open(&big).unwrap();
+    std::io::Seek::seek(&mut f, std::io::SeekFrom::End(-1)).unwrap();
+    f.write_all(b"X").unwrap();
+    drop(f);
+    for name in ["ed", "ec"] {
+        let bundle = format!("big.img.{name}.json");
+        let pubkey = format!("{name}.pub");
+        let o = sg(
+            d,
+            &["verify", "big.img", "--bundle", &bundle, "--key", &pubkey],
+        );
+        assert_eq!(code(&o), 1, "{name}");
+        assert!(
+            stderr(&o).starts_with("verification failed: "),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
