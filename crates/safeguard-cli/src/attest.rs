@@ -250,14 +250,11 @@ fn load_private(path: &Path) -> Result<PrivateKey> {
 }
 
 pub fn sign(args: SignArgs, quiet: bool) -> Result<ExitCode> {
-    let signer: Box<dyn Signer> = match (&args.key, &args.signer_program) {
-        (Some(k), _) => Box::new(load_private(k)?),
-        (None, Some(p)) => Box::new(
-            ExternalSigner::new(p.as_os_str(), args.signer_args.clone())
-                .with_context(|| format!("signer program {}", p.display()))?,
-        ),
-        (None, None) => bail!("give --key or --signer-program"),
-    };
+    let signer = signer_of(
+        args.key.as_ref(),
+        args.signer_program.as_ref(),
+        &args.signer_args,
+    )?;
     for file in &args.files {
         let data = artifact_bytes(file)?;
         let digest = safeguard_attest::hash::sha256(&data);
@@ -491,6 +488,9 @@ pub struct AttestCommon {
     /// An external signer program instead of a key file.
     #[arg(long, value_name = "PROGRAM", conflicts_with = "key")]
     signer_program: Option<PathBuf>,
+    /// Arguments passed to the signer program before its subcommand (repeatable).
+    #[arg(long = "signer-arg", value_name = "ARG", requires = "signer_program")]
+    signer_args: Vec<String>,
 }
 
 #[derive(Args)]
@@ -607,11 +607,15 @@ pub struct ReproArgs {
     command: Vec<String>,
 }
 
-fn signer_of(key: Option<&PathBuf>, program: Option<&PathBuf>) -> Result<Box<dyn Signer>> {
+fn signer_of(
+    key: Option<&PathBuf>,
+    program: Option<&PathBuf>,
+    program_args: &[String],
+) -> Result<Box<dyn Signer>> {
     Ok(match (key, program) {
         (Some(k), _) => Box::new(load_private(k)?),
         (None, Some(p)) => Box::new(
-            ExternalSigner::new(p.as_os_str(), Vec::<String>::new())
+            ExternalSigner::new(p.as_os_str(), program_args.to_vec())
                 .with_context(|| format!("signer program {}", p.display()))?,
         ),
         (None, None) => bail!("give --key or --signer-program"),
@@ -625,7 +629,7 @@ fn prepare(
     Box<dyn Signer>,
     Vec<safeguard_attest::intoto::ResourceDescriptor>,
 )> {
-    let signer = signer_of(c.key.as_ref(), c.signer_program.as_ref())?;
+    let signer = signer_of(c.key.as_ref(), c.signer_program.as_ref(), &c.signer_args)?;
     let mut subjects = Vec::with_capacity(c.subjects.len());
     for s in &c.subjects {
         let digest = safeguard_attest::hash::sha256_file(s)

@@ -743,3 +743,85 @@ fn large_artefacts_are_mapped() {
         );
     }
 }
+
+/// `sign` and `attest` through an external signer program (an OpenSSL key behind the protocol),
+/// verified with the public key it reports.
+#[test]
+fn external_signer_program_through_the_cli() {
+    let have_openssl = Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_openssl {
+        assert_ne!(
+            std::env::var("SAFEGUARD_INTEROP").as_deref(),
+            Ok("1"),
+            "SAFEGUARD_INTEROP=1 but `openssl` cannot be run"
+        );
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED external_signer_program_through_the_cli: `openssl` cannot be run"
+        );
+        return;
+    }
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../safeguard-attest/tests/fixtures/keys/openssl-signer.sh"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("app.bin"), b"release 2.0.0\n").unwrap();
+    for (alg, name) in [
+        (safeguard_attest::signer::Algorithm::Ed25519, "ed25519"),
+        (safeguard_attest::signer::Algorithm::EcdsaP256Sha256, "p256"),
+    ] {
+        let key = safeguard_attest::keys::generate(alg).unwrap();
+        std::fs::write(
+            d.join("hsm.pem"),
+            key.to_unencrypted_pem().unwrap().as_str(),
+        )
+        .unwrap();
+        std::fs::write(d.join("rel.pub"), key.public_key().to_pem()).unwrap();
+        let program = [
+            "--signer-program",
+            "/bin/sh",
+            "--signer-arg",
+            script,
+            "--signer-arg",
+            "hsm.pem",
+            "--signer-arg",
+            name,
+        ];
+        let mut args = vec!["sign", "app.bin"];
+        args.extend(program);
+        let o = sg(d, &args);
+        assert_eq!(code(&o), 0, "{name}: {}", stderr(&o));
+        let o = sg(
+            d,
+            &[
+                "verify",
+                "app.bin",
+                "--bundle",
+                "app.bin.sigstore.json",
+                "--key",
+                "rel.pub",
+            ],
+        );
+        assert_eq!(code(&o), 0, "{name}: {}", stderr(&o));
+
+        let mut args = vec![
+            "attest",
+            "provenance",
+            "--subject",
+            "app.bin",
+            "--no-components",
+        ];
+        args.extend(program);
+        let o = sg(d, &args);
+        assert_eq!(code(&o), 0, "{name}: {}", stderr(&o));
+        let o = verify_att(d, "app.bin", "provenance.sigstore.json", None);
+        assert_eq!(code(&o), 0, "{name}: {}", stderr(&o));
+        assert!(stdout(&o).contains(&key.key_id()), "{}", stdout(&o));
+    }
+}
