@@ -694,7 +694,7 @@ fn large_artefacts_are_mapped() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let big = d.join("big.img");
-    let mut f = std::fs::File::create(&big).unwrap();
+    let f = std::fs::File::create(&big).unwrap();
     f.set_len(65 << 20).unwrap();
     drop(f);
     let mut f = std::fs::OpenOptions::new().append(true).open(&big).unwrap();
@@ -822,6 +822,6 @@ fn external_signer_program_through_the_cli() {
         assert_eq!(code(&o), 0, "{name}: {}", stderr(&o));
         let o = verify_att(d, "app.bin", "provenance.sigstore.json", None);
         assert_eq!(code(&o), 0, "{name}: {}", stderr(&o));
-        assert!(stdout(&o).contains(&key.key_id()), "{}", stdout(&o));
+        assert!(stdout(&o).contains(key.key_id().as_str()), "{}", stdout(&o));
     }
 }
