@@ -822,6 +822,6 @@ fn external_signer_program_through_the_cli() {
         assert_eq!(code(&o), 0, "{name}: {}", stderr(&o));
         let o = verify_att(d, "app.bin", "provenance.sigstore.json", None);
         assert_eq!(code(&o), 0, "{name}: {}", stderr(&o));
-        assert!(stdout(&o).contains(key.key_id().as_str()), "{}", stdout(&o));
+        assert!(stdout(&o).contains(key.key_id()), "{}", stdout(&o));
     }
 }
