@@ -621,7 +621,8 @@ fn repro_reports_are_summarised() {
     let mut s = r.settings.clone();
     s.repro = vec!["reports/*.json".into()];
     let f = collect_releases(&s, root, root, &[]);
-    let got: Vec<(&str, Option<bool>, u64, u64, Option<&str>)> = f
+    type Row<'a> = (&'a str, Option<bool>, u64, u64, Option<&'a str>);
+    let got: Vec<Row> = f
         .repro
         .iter()
         .map(|x| {
