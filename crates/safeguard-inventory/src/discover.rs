@@ -99,9 +99,13 @@ impl Inventory {
         // only weak (MD5, SHA-1) hashes.
         let mut distinct: BTreeMap<&str, (Ecosystem, bool, bool, bool, bool)> = BTreeMap::new();
         for c in &self.components {
-            let e = distinct
-                .entry(c.purl.as_str())
-                .or_insert((c.ecosystem, false, false, false, false));
+            let e = distinct.entry(c.purl.as_str()).or_insert((
+                c.ecosystem,
+                false,
+                false,
+                false,
+                false,
+            ));
             let strong = c.hashes.iter().any(|h| is_strong(h.alg));
             e.1 |= strong;
             e.2 |= c.relationship == Relationship::Direct;
@@ -511,4 +515,3 @@ mod tests {
         );
     }
 }
-
