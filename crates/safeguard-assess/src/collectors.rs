@@ -48,6 +48,10 @@ pub fn registry(
             supplier_sboms: supplier_sboms.to_vec(),
             vuln_db: vuln_db.map(Path::to_path_buf),
         }),
+        Box::new(crate::releases::ReleasesCollector {
+            settings: config.release.clone(),
+            base: config_dir.to_path_buf(),
+        }),
         Box::new(ManualRegister {
             config: config.clone(),
             base: config_dir.to_path_buf(),

@@ -11,6 +11,7 @@ use safeguard_model::{ClaimId, Evidence, Facts, VendorRole};
 
 use crate::assessment::{BriefResult, ClaimResult, Counts, Status};
 
+mod release_rules;
 mod source_rules;
 
 /// One evidence record with its id.
@@ -158,16 +159,23 @@ fn automated(id: ClaimId, ev: &[Cited<'_>]) -> Option<Outcome> {
                 None
             }
         })
-        .and_then(|(i, c)| component_integrity(i, c)),
+        .and_then(|(i, c)| release_rules::component_integrity(i, c, find(ev, ci_audit_of))),
         (1, 3, 2) => test_automation(ev).map(|o| with_ci_checks(o, ev)),
         (1, 4, 3) => find(ev, secrets_of).map(|(i, s)| source_rules::default_passwords(i, s)),
         (1, 4, 5) => find(ev, secrets_of).map(|(i, s)| source_rules::credentials_stored(i, s)),
         (2, 1, 3) => find(ev, ci_audit_of).map(|(i, c)| source_rules::token_scope(i, c)),
         (2, 1, 4) => source_rules::build_credentials(find(ev, secrets_of), find(ev, ci_audit_of)),
-        (2, 2, 1) => find(ev, provenance_of).map(|(i, p)| source_rules::changes_logged(i, p)),
-        (2, 2, 2) => {
-            source_rules::authorised_changes(find(ev, provenance_of), find(ev, ci_audit_of))
-        }
+        (2, 2, 1) => release_rules::with_build_record(
+            find(ev, provenance_of).map(|(i, p)| source_rules::changes_logged(i, p)),
+            find(ev, releases_of),
+            true,
+        ),
+        (2, 2, 2) => release_rules::with_build_record(
+            source_rules::authorised_changes(find(ev, provenance_of), find(ev, ci_audit_of)),
+            find(ev, releases_of),
+            false,
+        ),
+        (3, 1, 1) => release_rules::verify_integrity(find(ev, releases_of), find(ev, ci_audit_of)),
         (3, 3, 1) => find(ev, |f| {
             if let Facts::Vulnerabilities(v) = f {
                 Some(v)
@@ -438,50 +446,6 @@ fn components_identified(id: &str, c: &CompositionFacts) -> Outcome {
     }
 }
 
-fn component_integrity(id: &str, c: &CompositionFacts) -> Option<Outcome> {
-    if c.components == 0 {
-        return None;
-    }
-    let pct = |n: u64, d: u64| (n as f64 * 1000.0 / d as f64).floor() / 10.0;
-    let without: Vec<String> = c
-        .ecosystems
-        .iter()
-        .filter(|e| e.with_integrity < e.components)
-        .map(|e| {
-            format!(
-                "{} of {} {}",
-                e.components - e.with_integrity,
-                e.components,
-                e.ecosystem
-            )
-        })
-        .collect();
-    let base = format!(
-        "{} of {} ({}%) have an integrity hash in their lockfile, which the package manager checks on every install and update.",
-        c.with_integrity,
-        plural(c.components, "third-party component"),
-        pct(c.with_integrity, c.components)
-    );
-    Some(if c.with_integrity == c.components {
-        Outcome::new(Status::Met, base, &[id])
-    } else if c.with_integrity == 0 {
-        Outcome::new(
-            Status::NotMet,
-            format!(
-                "None of the {} third-party components has an integrity hash in a lockfile, so nothing checks that what is installed is what was reviewed.",
-                c.components
-            ),
-            &[id],
-        )
-    } else {
-        Outcome::new(
-            Status::PartiallyMet,
-            format!("{base} Without one: {}.", list(&without, 5)),
-            &[id],
-        )
-    })
-}
-
 fn secrets_of(f: &Facts) -> Option<&safeguard_model::facts::SecretsFacts> {
     if let Facts::Secrets(s) = f {
         Some(s)
@@ -493,6 +457,14 @@ fn secrets_of(f: &Facts) -> Option<&safeguard_model::facts::SecretsFacts> {
 fn ci_audit_of(f: &Facts) -> Option<&safeguard_model::facts::CiAuditFacts> {
     if let Facts::CiAudit(c) = f {
         Some(c)
+    } else {
+        None
+    }
+}
+
+fn releases_of(f: &Facts) -> Option<&safeguard_model::facts::ReleaseFacts> {
+    if let Facts::Releases(r) = f {
+        Some(r)
     } else {
         None
     }

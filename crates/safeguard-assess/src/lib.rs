@@ -10,6 +10,7 @@ pub mod composition;
 pub mod evaluate;
 pub mod export;
 pub mod ledger;
+pub mod releases;
 pub mod report;
 pub mod run;
 pub mod template;

@@ -318,6 +318,17 @@ pub fn references(e: &Evidence) -> Vec<String> {
             v.extend(s.baseline.iter().cloned());
             v
         }
+        Facts::Releases(r) => {
+            let mut v: Vec<String> = r.artifacts.iter().map(|a| a.path.clone()).collect();
+            v.extend(r.provenance_bundles.iter().cloned());
+            v.extend(r.repro.iter().map(|x| x.path.clone()));
+            v.extend(
+                r.instructions
+                    .iter()
+                    .map(|i| i.split(':').next().unwrap_or(i).to_string()),
+            );
+            v
+        }
         Facts::ManualDocument(m) => vec![m.location.clone()],
         Facts::ImportedStatement(s) => s.evidence.clone(),
     };

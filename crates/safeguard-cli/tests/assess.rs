@@ -428,3 +428,117 @@ fn errors_name_the_file_and_place_and_exit_2() {
     let o = safeguard(tmp.path(), &["assess", "--format", "xml"]);
     assert_eq!(code(&o), 2);
 }
+
+#[test]
+fn signed_release_meets_3_1_1_and_validates_against_the_schema() {
+    use safeguard_attest::intoto::ResourceDescriptor;
+    use safeguard_attest::provenance::{self, ProvenanceInput};
+    use safeguard_attest::signer::{Algorithm, Signer};
+    use safeguard_attest::{bundle, dsse, hash, keys};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = acme_repo(tmp.path());
+    let key = keys::generate(Algorithm::EcdsaP256Sha256).unwrap();
+    write(&repo, "keys/release.pub", &key.public_key().to_pem());
+    write(&repo, "dist/acme-server-4.2.0.tar.gz", "release bytes");
+    let data = std::fs::read(repo.join("dist/acme-server-4.2.0.tar.gz")).unwrap();
+    let digest = hash::sha256(&data);
+    let sig = bundle::sign_message_bundle(digest, &data, &key).unwrap();
+    write(
+        &repo,
+        "dist/acme-server-4.2.0.tar.gz.sigstore.json",
+        &sig.to_string(),
+    );
+    let statement = provenance::build(&ProvenanceInput {
+        subjects: vec![ResourceDescriptor::sha256(
+            "acme-server-4.2.0.tar.gz",
+            &digest,
+        )],
+        hostname: Some("builder".into()),
+        ..ProvenanceInput::default()
+    });
+    let env = dsse::sign(
+        dsse::INTOTO_PAYLOAD_TYPE,
+        statement.to_json().as_bytes(),
+        &[&key as &dyn Signer],
+    )
+    .unwrap();
+    let b = bundle::dsse_bundle(serde_json::from_str(&env.to_json()).unwrap(), key.key_id());
+    write(&repo, "dist/provenance.sigstore.json", &b.to_string());
+    write(
+        &repo,
+        "VERIFY.md",
+        "Run `safeguard verify acme-server-4.2.0.tar.gz --bundle acme-server-4.2.0.tar.gz.sigstore.json --key release.pub`.\n",
+    );
+    let toml = std::fs::read_to_string(repo.join("safeguard.toml")).unwrap();
+    write(
+        &repo,
+        "safeguard.toml",
+        &format!(
+            "{toml}\n[release]\nartifacts = [\"dist/*.tar.gz\"]\npublic_keys = [\"keys/release.pub\"]\nprovenance = [\"dist/provenance.sigstore.json\"]\nbuilder_id = \"local:builder\"\n"
+        ),
+    );
+    let out = tmp.path().join("report");
+    let o = safeguard(
+        tmp.path(),
+        &[
+            "assess",
+            repo.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let claim = |id: &str| {
+        doc["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let c = claim("3.1.1");
+    assert_eq!(c["status"], "met", "{c}");
+    assert!(
+        c["argument"]
+            .as_str()
+            .unwrap()
+            .contains("`VERIFY.md:1 safeguard verify`"),
+        "{c}"
+    );
+    let c = claim("2.2.1");
+    assert!(
+        c["argument"]
+            .as_str()
+            .unwrap()
+            .contains("names the builder (`local:builder with build type"),
+        "{c}"
+    );
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/assessment.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The releases record is there and the schema checks its facts.
+    let mut broken = doc.clone();
+    let rel = broken["evidence"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+        .find(|e| e["kind"] == "releases")
+        .expect("a releases record");
+    rel["facts"]["artifacts"][0]["signature"]["status"] = "fine".into();
+    assert!(!validator.is_valid(&broken));
+}

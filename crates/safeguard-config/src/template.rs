@@ -63,6 +63,17 @@ line = "{product_id}"          # a product line id declared above
 # [secrets]
 # history = true                                # scan every blob of the git history too
 # baseline = ".safeguard-secrets.toml"          # reviewed secrets (safeguard secrets review)
+
+# Release artefacts (claims 3.1.1, 2.2.1, 2.2.2): each is checked for a signature bundle beside
+# it and a provenance attestation naming it. Paths and globs are relative to this file.
+# [release]
+# artifacts = ["dist/*.tar.gz"]                 # released files (globs)
+# public_keys = ["keys/release.pub"]            # PEM public keys trusted to sign releases
+# bundle_suffix = ".sigstore.json"              # signature bundle beside each artefact
+# provenance = ["dist/*.intoto.sigstore.json"]  # provenance attestation bundles (globs)
+# builder_id = "https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main"
+# source_uri = "https://github.com/acme/app"    # the repository the provenance must name
+# repro = ["reports/repro.json"]                # `safeguard repro --format json` outputs
 "#
     )
 }

@@ -31,6 +31,48 @@ pub struct Config {
     /// Secret scanning (`safeguard secrets`).
     #[serde(default)]
     pub secrets: SecretsSettings,
+    /// Release artefacts, the keys that sign them and their provenance (claim 3.1.1).
+    #[serde(default)]
+    pub release: ReleaseSettings,
+}
+
+/// `[release]`: paths and globs are relative to `safeguard.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseSettings {
+    /// Globs of the released files to check (`dist/*.tar.gz`).
+    #[serde(default)]
+    pub artifacts: Vec<String>,
+    /// PEM public keys (Ed25519, ECDSA P-256) trusted to sign releases.
+    #[serde(default)]
+    pub public_keys: Vec<String>,
+    /// Suffix of the signature bundle beside each artefact (default `.sigstore.json`).
+    #[serde(default)]
+    pub bundle_suffix: Option<String>,
+    /// Globs of provenance attestation bundles.
+    #[serde(default)]
+    pub provenance: Vec<String>,
+    /// The builder id the provenance must name, when set.
+    #[serde(default)]
+    pub builder_id: Option<String>,
+    /// The source repository the provenance must name, when set.
+    #[serde(default)]
+    pub source_uri: Option<String>,
+    /// `safeguard repro --format json` reports.
+    #[serde(default)]
+    pub repro: Vec<String>,
+}
+
+impl ReleaseSettings {
+    /// The default suffix of signature bundles.
+    pub const DEFAULT_BUNDLE_SUFFIX: &'static str = ".sigstore.json";
+
+    /// The bundle suffix in force.
+    pub fn bundle_suffix(&self) -> &str {
+        self.bundle_suffix
+            .as_deref()
+            .unwrap_or(Self::DEFAULT_BUNDLE_SUFFIX)
+    }
 }
 
 /// `[source]`: paths are relative to `safeguard.toml`.

@@ -90,6 +90,7 @@ fn template_parses_and_names_the_vendor() {
             if l.starts_with("# [[manual_evidence]]")
                 || l.starts_with("# [source]")
                 || l.starts_with("# [secrets]")
+                || l.starts_with("# [release]")
                 || (l.starts_with("# ")
                     && l[2..].contains(" = ")
                     && !l.contains("[sro]")
@@ -116,6 +117,54 @@ fn template_parses_and_names_the_vendor() {
         c.secrets.baseline.as_deref(),
         Some(".safeguard-secrets.toml")
     );
+    assert_eq!(c.release.artifacts, ["dist/*.tar.gz"]);
+    assert_eq!(c.release.public_keys, ["keys/release.pub"]);
+    assert_eq!(
+        c.release.source_uri.as_deref(),
+        Some("https://github.com/acme/app")
+    );
+}
+
+#[test]
+fn release_section_parses() {
+    let c = parse(
+        r#"
+[release]
+artifacts = ["dist/*.tar.gz", "dist/*.whl"]
+public_keys = ["keys/release.pub"]
+bundle_suffix = ".bundle"
+provenance = ["dist/*.intoto.sigstore.json"]
+builder_id = "https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main"
+source_uri = "https://github.com/acme/app"
+repro = ["reports/repro.json"]
+"#,
+        p(),
+    )
+    .unwrap();
+    let r = &c.release;
+    assert_eq!(r.artifacts, ["dist/*.tar.gz", "dist/*.whl"]);
+    assert_eq!(r.public_keys, ["keys/release.pub"]);
+    assert_eq!(r.bundle_suffix(), ".bundle");
+    assert_eq!(r.provenance, ["dist/*.intoto.sigstore.json"]);
+    assert_eq!(
+        r.builder_id.as_deref(),
+        Some("https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main")
+    );
+    assert_eq!(r.source_uri.as_deref(), Some("https://github.com/acme/app"));
+    assert_eq!(r.repro, ["reports/repro.json"]);
+    // Defaults.
+    let d = parse("", p()).unwrap();
+    assert!(d.release.artifacts.is_empty());
+    assert_eq!(d.release.bundle_suffix(), ".sigstore.json");
+}
+
+#[test]
+fn release_unknown_key_is_located() {
+    let e = err("[vendor]\nname = \"x\"\n\n[release]\nartifacts = []\nsignatures = [\"a\"]\n");
+    assert_eq!(e.location, Some(Location { line: 6, column: 1 }), "{e}");
+    assert!(e.message.contains("signatures"), "{e}");
+    let e = err("[release]\nartifacts = \"dist/*\"\n");
+    assert_eq!(e.location.map(|l| l.line), Some(2), "{e}");
 }
 
 #[test]

@@ -95,15 +95,22 @@ impl Inventory {
     /// manifests no lockfile covers.
     pub fn facts(&self) -> CompositionFacts {
         use std::collections::BTreeMap;
-        // Per distinct purl: ecosystem, has a hash anywhere, relationship seen.
-        let mut distinct: BTreeMap<&str, (Ecosystem, bool, bool, bool)> = BTreeMap::new();
+        // Per distinct purl: ecosystem, has a strong hash anywhere, relationship seen, has
+        // only weak (MD5, SHA-1) hashes.
+        let mut distinct: BTreeMap<&str, (Ecosystem, bool, bool, bool, bool)> = BTreeMap::new();
         for c in &self.components {
-            let e = distinct
-                .entry(c.purl.as_str())
-                .or_insert((c.ecosystem, false, false, false));
-            e.1 |= c.has_integrity();
+            let e = distinct.entry(c.purl.as_str()).or_insert((
+                c.ecosystem,
+                false,
+                false,
+                false,
+                false,
+            ));
+            let strong = c.hashes.iter().any(|h| is_strong(h.alg));
+            e.1 |= strong;
             e.2 |= c.relationship == Relationship::Direct;
             e.3 |= c.relationship == Relationship::Transitive;
+            e.4 |= !strong && c.has_integrity();
         }
         let mut per: BTreeMap<&'static str, EcosystemComposition> = BTreeMap::new();
         fn slot<'m>(
@@ -117,12 +124,15 @@ impl Inventory {
                 })
         }
         let mut facts = CompositionFacts::default();
-        for (eco, hashed, direct, transitive) in distinct.values() {
+        for (eco, hashed, direct, transitive, weak) in distinct.values() {
+            let weak = (*weak && !*hashed) as u64;
             let p = slot(&mut per, *eco);
             p.components += 1;
             p.with_integrity += *hashed as u64;
+            p.weak_integrity += weak;
             facts.components += 1;
             facts.with_integrity += *hashed as u64;
+            facts.weak_integrity += weak;
             if *direct {
                 facts.direct += 1;
             } else if *transitive {
@@ -455,6 +465,16 @@ pub fn coverage_gaps(files: &[String]) -> Vec<CoverageGap> {
         }
     }
     gaps
+}
+
+/// Hash algorithms strong enough for an integrity check: SHA-256 and above, and Go's `h1:`
+/// (a SHA-256 over the module's file hashes). MD5 and SHA-1 are collision-prone.
+fn is_strong(alg: safeguard_model::HashAlg) -> bool {
+    use safeguard_model::HashAlg;
+    matches!(
+        alg,
+        HashAlg::Sha256 | HashAlg::Sha384 | HashAlg::Sha512 | HashAlg::GoH1
+    )
 }
 
 #[cfg(test)]

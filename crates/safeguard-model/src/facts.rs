@@ -35,6 +35,9 @@ pub enum Facts {
     /// Secrets found in the working tree and the git history, and which were reviewed
     /// (1.4.3, 1.4.5, 2.1.4).
     Secrets(SecretsFacts),
+    /// Release artefacts: their signatures and provenance attestations, the verification
+    /// instructions customers are given, and reproducible-build reports (3.1.1, 2.2.1, 2.2.2).
+    Releases(ReleaseFacts),
     /// One entry of the manual evidence register in `safeguard.toml`.
     ManualDocument(ManualDocumentFacts),
     /// One principle of a hand-written self-assessment imported with `assess --import`.
@@ -54,6 +57,7 @@ impl Facts {
             Facts::SourceProvenance(_) => "source-provenance",
             Facts::CiAudit(_) => "ci-audit",
             Facts::Secrets(_) => "secrets",
+            Facts::Releases(_) => "releases",
             Facts::ManualDocument(_) => "manual-document",
             Facts::ImportedStatement(_) => "imported-statement",
         }
@@ -194,8 +198,13 @@ pub struct CompositionFacts {
     /// from lockfiles that do not say.
     pub direct: u64,
     pub transitive: u64,
-    /// Distinct components with at least one integrity hash in a lockfile.
+    /// Distinct components with at least one strong integrity hash (SHA-256, SHA-384,
+    /// SHA-512 or Go's `h1:`) in a lockfile.
     pub with_integrity: u64,
+    /// Distinct components whose only integrity hashes are weak (MD5 or SHA-1): not counted in
+    /// `with_integrity`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub weak_integrity: u64,
     /// Per ecosystem, sorted by ecosystem name.
     pub ecosystems: Vec<EcosystemComposition>,
     /// Every lockfile or manifest read, sorted by path.
@@ -210,7 +219,11 @@ pub struct EcosystemComposition {
     /// OSV ecosystem name (`crates.io`, `npm`, `PyPI`, …).
     pub ecosystem: String,
     pub components: u64,
+    /// Components with a strong integrity hash (see [`CompositionFacts::with_integrity`]).
     pub with_integrity: u64,
+    /// Components whose only integrity hashes are MD5 or SHA-1.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub weak_integrity: u64,
     /// Lockfiles (and manifests with pinned versions) read.
     pub files: u64,
     /// Manifests of this ecosystem without a lockfile.
@@ -363,6 +376,122 @@ pub struct CiAuditFacts {
     pub tests: Vec<String>,
     /// Signing and attestation steps in release jobs.
     pub signing: Vec<String>,
+    /// Dependency installs in CI and whether they enforce the lockfile's hashes:
+    /// `path:line command verified|unverified`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub installs: Vec<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// Release artefacts and what vouches for them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseFacts {
+    /// The `[release] artifacts` globs; empty when none are configured.
+    pub patterns: Vec<String>,
+    /// Trusted release keys loaded: `path (key id)`.
+    pub keys: Vec<String>,
+    /// Provenance bundles read, sorted.
+    pub provenance_bundles: Vec<String>,
+    /// Each artefact checked, sorted by path.
+    pub artifacts: Vec<ReleaseArtifact>,
+    /// Signature and attestation files committed in the repository (looked for when no
+    /// artefacts are configured), sorted by path.
+    pub committed: Vec<CommittedSignature>,
+    /// Instructions telling customers how to verify a release: `path:line tool`, sorted.
+    pub instructions: Vec<String>,
+    /// Reproducible-build reports (`safeguard repro --format json`) read.
+    pub repro: Vec<ReproSummary>,
+    /// What could not be checked: `path: reason` (a glob matching nothing, an unreadable key
+    /// or bundle, a file too large).
+    pub gaps: Vec<String>,
+}
+
+/// One release artefact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseArtifact {
+    /// Path relative to the configuration's folder, `/`-separated.
+    pub path: String,
+    /// SHA-256 (hex); absent when the file could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    pub size: u64,
+    /// The signature bundle beside the artefact.
+    pub signature: ReleaseCheck,
+    /// A provenance attestation naming the artefact as a subject.
+    pub provenance: ReleaseCheck,
+}
+
+/// The result of checking a signature or an attestation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseCheck {
+    /// `verified`, `failed` or `missing`.
+    pub status: String,
+    /// The bundle checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle: Option<String>,
+    /// The id of the key that verified it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// Why it failed or is missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Provenance: the builder id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub builder_id: Option<String>,
+    /// Provenance: the build type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_type: Option<String>,
+    /// Provenance: the source repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_uri: Option<String>,
+    /// Provenance: the source commit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_commit: Option<String>,
+}
+
+/// A signature or attestation file found in the repository.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommittedSignature {
+    pub path: String,
+    /// `sigstore-bundle`, `in-toto` or `detached-signature`.
+    pub kind: String,
+    /// The file it sits beside and presumably signs, when that file exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// `verified`, `failed` or `not-checked` (no key configured, or a format Safeguard does not
+    /// verify).
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// One reproducible-build report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReproSummary {
+    pub path: String,
+    /// Whether both builds gave identical artefacts; absent when the report could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reproducible: Option<bool>,
+    /// Artefacts compared, and how many were identical.
+    pub artifacts: u64,
+    pub identical: u64,
+    /// The first artefact that differs: `path differs at byte N` or `path missing in the
+    /// second build`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_difference: Option<String>,
+    /// Why the report could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// Secrets found in the tree and history.

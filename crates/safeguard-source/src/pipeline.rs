@@ -165,6 +165,7 @@ impl Collector for CiAuditCollector {
 
     fn claims(&self) -> Vec<ClaimId> {
         vec![
+            ClaimId::new(1, 2, 2),
             ClaimId::new(1, 3, 2),
             ClaimId::new(2, 1, 3),
             ClaimId::new(2, 1, 4),
@@ -264,6 +265,7 @@ pub fn ci_facts(report: &crate::ci_audit::Report) -> CiAuditFacts {
     f.tests = steps(&p.tests);
     f.signing = steps(&p.signing);
     f.signing.extend(steps(&p.attestation));
+    f.installs = steps(&p.installs);
     f
 }
 

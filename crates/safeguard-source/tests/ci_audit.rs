@@ -981,3 +981,42 @@ fn report_serialises_in_snake_case() {
     assert!(v["posture"]["dependency_updates"].is_array());
     assert!(v["posture"]["attestation"].is_array());
 }
+
+#[test]
+fn posture_records_dependency_installs() {
+    let r = audit("installs");
+    let ci = wf("ci.yml");
+    let got: Vec<(String, u32, String)> = r
+        .posture
+        .installs
+        .iter()
+        .map(|s| (s.file.clone(), s.line, s.what.clone()))
+        .collect();
+    let s = |f: &str, l: u32, w: &str| (f.to_string(), l, w.to_string());
+    assert_eq!(
+        got,
+        [
+            s(&ci, 12, "npm ci verified"),
+            s(&ci, 14, "npm install unverified"),
+            s(&ci, 19, "pip install --require-hashes verified"),
+            s(&ci, 20, "pip install -r py/hashed.txt verified"),
+            s(&ci, 21, "pip install -r py/plain.txt unverified"),
+            // A requirements file outside the tree is never read.
+            s(&ci, 22, "pip install -r ../outside.txt unverified"),
+            s(&ci, 26, "cargo test --locked verified"),
+            s(
+                ".gitlab-ci.yml",
+                3,
+                "yarn install --frozen-lockfile verified"
+            ),
+            s(".gitlab-ci.yml", 4, "bundle install unverified"),
+        ]
+    );
+    // The evidence carries them as `path:line what`.
+    let facts = safeguard_source::pipeline::ci_facts(&r);
+    assert_eq!(
+        facts.installs.first().map(String::as_str),
+        Some(".github/workflows/ci.yml:12 npm ci verified")
+    );
+    assert_eq!(facts.installs.len(), 9);
+}

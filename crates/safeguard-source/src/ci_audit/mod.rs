@@ -152,6 +152,10 @@ pub struct Posture {
     pub signing: Vec<Step>,
     /// Provenance or other attestation steps.
     pub attestation: Vec<Step>,
+    /// Dependency installs, each `what` ending in `verified` (the lockfile's hashes are
+    /// enforced) or `unverified`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub installs: Vec<Step>,
 }
 
 /// The result of auditing a tree.

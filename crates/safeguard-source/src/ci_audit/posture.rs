@@ -385,7 +385,11 @@ pub fn repo_facts(root: &Path, files: &[String], docs: &[CiDoc]) -> RepoFacts {
             list.push(step(&doc.path, s.line, s.what));
         }
     }
+    for doc in docs {
+        p.installs.extend(installs(root, doc));
+    }
     for list in [
+        &mut p.installs,
         &mut p.sast,
         &mut p.fuzzing,
         &mut p.tests,
@@ -398,6 +402,71 @@ pub fn repo_facts(root: &Path, files: &[String], docs: &[CiDoc]) -> RepoFacts {
     p.dependency_updates.sort();
     p.dependency_updates.dedup();
     f
+}
+
+/// The scripts of a CI file (`run:` blocks, GitLab `script:` lines).
+fn scripts(doc: &CiDoc) -> Vec<&Node> {
+    let mut out = Vec::new();
+    match doc.kind {
+        DocKind::Workflow | DocKind::Action => {
+            out.extend(github::all_steps(doc).iter().filter_map(|s| s.run()));
+        }
+        DocKind::GitLab => {
+            out.extend(gitlab::scripts(&doc.root));
+            if let Some(d) = doc.root.get("default") {
+                out.extend(gitlab::scripts(d));
+            }
+            for job in gitlab::jobs(&doc.root) {
+                out.extend(gitlab::scripts(job.node));
+            }
+        }
+    }
+    out
+}
+
+/// Dependency installs in a CI file, and whether each enforces the lockfile's hashes. A
+/// `pip install -r FILE` counts as verified when FILE (read relative to the repository root)
+/// pins hashes with `--hash=`.
+pub fn installs(root: &Path, doc: &CiDoc) -> Vec<Step> {
+    let mut out = Vec::new();
+    for node in scripts(doc) {
+        let Some(text) = node.as_str() else {
+            continue;
+        };
+        for cmd in shell::commands(text) {
+            let Some((what, check)) = shell::install(&cmd) else {
+                continue;
+            };
+            let verified = match check {
+                shell::InstallCheck::Verified => true,
+                shell::InstallCheck::Unverified => false,
+                shell::InstallCheck::HashesIn(files) => files.iter().any(|f| pins_hashes(root, f)),
+            };
+            let (line, _) = yaml::locate(&doc.src, node, cmd.offset, cmd.program.len());
+            out.push(step(
+                &doc.path,
+                line,
+                format!(
+                    "{what} {}",
+                    if verified { "verified" } else { "unverified" }
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Whether a requirements file inside the tree pins hashes (`--hash=`).
+fn pins_hashes(root: &Path, rel: &str) -> bool {
+    let rel = rel.strip_prefix("./").unwrap_or(rel);
+    if rel.is_empty()
+        || rel.starts_with('/')
+        || rel.contains('$')
+        || rel.split(['/', '\\']).any(|c| c == "..")
+    {
+        return false;
+    }
+    crate::util::read_text(root, rel).is_some_and(|t| t.contains("--hash="))
 }
 
 fn package_json_has_renovate(root: &Path) -> bool {

@@ -18,6 +18,8 @@ pub struct Cmd<'a> {
     pub offset: usize,
     /// Index of the pipeline this command belongs to; commands joined by `|` share it.
     pub pipeline: usize,
+    /// `VAR=value` assignments before the program.
+    pub assigns: Vec<&'a str>,
 }
 
 /// Replace line continuations (`\` + newline) with spaces, keeping every byte offset.
@@ -122,10 +124,12 @@ pub fn commands(script: &str) -> Vec<Cmd<'_>> {
 /// Strip wrappers and assignments; name the program.
 fn simple<'a>(words: &[&'a str], offsets: &[usize], pipeline: usize) -> Option<Cmd<'a>> {
     let mut i = 0;
+    let mut assigns = Vec::new();
     loop {
         let w = *words.get(i)?;
         let name = base(w);
         if w.contains('=') && !w.starts_with('-') {
+            assigns.push(w);
             i += 1; // VAR=value
         } else if matches!(
             name,
@@ -161,6 +165,7 @@ fn simple<'a>(words: &[&'a str], offsets: &[usize], pipeline: usize) -> Option<C
         args,
         offset,
         pipeline,
+        assigns,
     })
 }
 
@@ -299,6 +304,164 @@ pub fn practice(cmd: &Cmd<'_>) -> Option<(Practice, &'static str)> {
         return None;
     }
     Some(found)
+}
+
+/// Whether a dependency install enforces the hashes its lockfile records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InstallCheck {
+    /// The command refuses anything whose hash differs from the lockfile (`npm ci`,
+    /// `pip install --require-hashes`, `cargo build --locked`, …).
+    Verified,
+    /// The command may resolve and install versions the lockfile does not pin, or does not
+    /// check hashes (`npm install`, `pip install name`).
+    Unverified,
+    /// `pip install -r FILE…`: pip checks hashes when any of these requirement files pins one
+    /// with `--hash=` (hash-checking mode), which only the files can tell.
+    HashesIn(Vec<String>),
+}
+
+/// A dependency install command, named (`npm ci`, `cargo test --locked`), and whether it
+/// enforces the lockfile's hashes.
+pub fn install(cmd: &Cmd<'_>) -> Option<(String, InstallCheck)> {
+    use InstallCheck::*;
+    let sub = cmd.sub();
+    let has_any = |flags: &[&str]| cmd.args.iter().any(|a| flags.contains(a));
+    let found = match cmd.program {
+        "npm" => match sub? {
+            "ci" | "clean-install" | "install-clean" | "cit" | "install-ci-test" => {
+                ("npm ci".to_string(), Verified)
+            }
+            "install" | "i" | "add" | "isntall" | "in" => ("npm install".to_string(), Unverified),
+            _ => return None,
+        },
+        "yarn" => match sub {
+            None | Some("install") => {
+                if has_any(&["--frozen-lockfile", "--immutable"]) {
+                    ("yarn install --frozen-lockfile".to_string(), Verified)
+                } else {
+                    ("yarn install".to_string(), Unverified)
+                }
+            }
+            Some("add") => ("yarn add".to_string(), Unverified),
+            _ => return None,
+        },
+        "pnpm" => match sub? {
+            // pnpm defaults to --frozen-lockfile on CI.
+            "install" | "i" if !cmd.has("--no-frozen-lockfile") => {
+                ("pnpm install --frozen-lockfile".to_string(), Verified)
+            }
+            "install" | "i" => ("pnpm install --no-frozen-lockfile".to_string(), Unverified),
+            "add" => ("pnpm add".to_string(), Unverified),
+            _ => return None,
+        },
+        "pip" | "pip3" => pip_install(cmd, "pip")?,
+        "uv" => match sub? {
+            "sync" if has_any(&["--locked", "--frozen"]) => {
+                ("uv sync --locked".to_string(), Verified)
+            }
+            "sync" => ("uv sync".to_string(), Unverified),
+            "pip" if cmd.args.iter().any(|a| *a == "install" || *a == "sync") => {
+                pip_install(cmd, "uv pip")?
+            }
+            _ => return None,
+        },
+        "poetry" if sub == Some("install") => ("poetry install".to_string(), Verified),
+        "poetry" if sub == Some("add") => ("poetry add".to_string(), Unverified),
+        "cargo" => {
+            let s = sub?;
+            if !matches!(
+                s,
+                "build"
+                    | "b"
+                    | "test"
+                    | "t"
+                    | "check"
+                    | "c"
+                    | "run"
+                    | "r"
+                    | "install"
+                    | "fetch"
+                    | "clippy"
+                    | "doc"
+                    | "bench"
+                    | "nextest"
+            ) {
+                return None;
+            }
+            let locked = has_any(&["--locked", "--frozen"]);
+            let verdict = if locked { Verified } else { Unverified };
+            let s = match s {
+                "b" => "build",
+                "t" => "test",
+                "c" => "check",
+                "r" => "run",
+                other => other,
+            };
+            (
+                format!("cargo {s}{}", if locked { " --locked" } else { "" }),
+                verdict,
+            )
+        }
+        "go" if sub == Some("mod") && cmd.has("verify") => ("go mod verify".to_string(), Verified),
+        "bundle" if sub.is_none() || sub == Some("install") => {
+            let frozen = has_any(&["--frozen", "--deployment"])
+                || cmd.assigns.iter().any(|a| {
+                    matches!(
+                        a.to_ascii_lowercase().as_str(),
+                        "bundle_frozen=true" | "bundle_frozen=1" | "bundle_deployment=true"
+                    )
+                });
+            if frozen {
+                ("bundle install --frozen".to_string(), Verified)
+            } else {
+                ("bundle install".to_string(), Unverified)
+            }
+        }
+        "composer" if sub == Some("install") => ("composer install".to_string(), Verified),
+        "composer" if matches!(sub, Some("update" | "require")) => {
+            (format!("composer {}", sub.unwrap_or_default()), Unverified)
+        }
+        _ => return None,
+    };
+    Some(found)
+}
+
+/// `pip install …` (and `uv pip install/sync …`).
+fn pip_install(cmd: &Cmd<'_>, name: &str) -> Option<(String, InstallCheck)> {
+    let at = cmd
+        .args
+        .iter()
+        .position(|a| *a == "install" || (name == "uv pip" && *a == "sync"))?;
+    let args = cmd.args.get(at + 1..).unwrap_or_default();
+    if args.contains(&"--require-hashes") {
+        return Some((
+            format!("{name} install --require-hashes"),
+            InstallCheck::Verified,
+        ));
+    }
+    let mut files = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if *a == "-r" || *a == "--requirement" || (name == "uv pip" && *a == "sync") {
+            if let Some(f) = it.next() {
+                files.push((*f).to_string());
+            }
+        } else if let Some(f) = a
+            .strip_prefix("--requirement=")
+            .or_else(|| a.strip_prefix("-r").filter(|f| !f.is_empty()))
+        {
+            files.push(f.to_string());
+        } else if name == "uv pip" && cmd.args.get(at) == Some(&"sync") && !a.starts_with('-') {
+            files.push((*a).to_string());
+        }
+    }
+    if files.is_empty() {
+        return Some((format!("{name} install"), InstallCheck::Unverified));
+    }
+    Some((
+        format!("{name} install -r {}", files.join(" -r ")),
+        InstallCheck::HashesIn(files),
+    ))
 }
 
 fn is_gpg_sign(cmd: &Cmd<'_>) -> bool {
@@ -502,6 +665,87 @@ mod tests {
         assert!(hits("# curl https://x | sh").is_empty());
         assert!(hits("curl -o x.sh https://x; bash x.sh").is_empty());
         assert!(hits("curl -s https://x | jq .tag | bash script.sh").is_empty());
+    }
+
+    #[test]
+    fn installs() {
+        use InstallCheck::*;
+        let i = |s: &str| commands(s).iter().filter_map(install).collect::<Vec<_>>();
+        let one = |s: &str, what: &str, c: InstallCheck| {
+            assert_eq!(i(s), [(what.to_string(), c)], "{s}");
+        };
+        one("npm ci", "npm ci", Verified);
+        one("npm install", "npm install", Unverified);
+        one("npm i -g typescript", "npm install", Unverified);
+        one(
+            "yarn install --frozen-lockfile",
+            "yarn install --frozen-lockfile",
+            Verified,
+        );
+        one(
+            "yarn install --immutable",
+            "yarn install --frozen-lockfile",
+            Verified,
+        );
+        one("yarn", "yarn install", Unverified);
+        one("pnpm install", "pnpm install --frozen-lockfile", Verified);
+        one(
+            "pnpm install --no-frozen-lockfile",
+            "pnpm install --no-frozen-lockfile",
+            Unverified,
+        );
+        one(
+            "python -m pip install --require-hashes -r req.txt",
+            "pip install --require-hashes",
+            Verified,
+        );
+        one("pip install requests", "pip install", Unverified);
+        one(
+            "pip3 install -r requirements.txt",
+            "pip install -r requirements.txt",
+            HashesIn(vec!["requirements.txt".into()]),
+        );
+        one(
+            "pip install --requirement=a.txt -rb.txt",
+            "pip install -r a.txt -r b.txt",
+            HashesIn(vec!["a.txt".into(), "b.txt".into()]),
+        );
+        one("uv sync --locked", "uv sync --locked", Verified);
+        one(
+            "uv sync --frozen --all-extras",
+            "uv sync --locked",
+            Verified,
+        );
+        one("uv sync", "uv sync", Unverified);
+        one("poetry install --no-root", "poetry install", Verified);
+        one(
+            "cargo build --locked --release",
+            "cargo build --locked",
+            Verified,
+        );
+        one(
+            "cargo +stable test --frozen",
+            "cargo test --locked",
+            Verified,
+        );
+        one("cargo t", "cargo test", Unverified);
+        one("cargo install cargo-deny", "cargo install", Unverified);
+        one("go mod verify", "go mod verify", Verified);
+        one(
+            "bundle install --frozen",
+            "bundle install --frozen",
+            Verified,
+        );
+        one(
+            "BUNDLE_FROZEN=true bundle install",
+            "bundle install --frozen",
+            Verified,
+        );
+        one("bundle install", "bundle install", Unverified);
+        one("composer install --no-dev", "composer install", Verified);
+        one("composer update", "composer update", Unverified);
+        assert!(i("npm run build && cargo fmt --check && go mod tidy").is_empty());
+        assert!(i("echo npm install").is_empty());
     }
 
     #[test]
