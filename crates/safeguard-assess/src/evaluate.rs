@@ -49,7 +49,7 @@ fn find<'a, T>(
 fn list(items: &[String], max: usize) -> String {
     let mut shown: Vec<String> = items.iter().take(max).map(|s| format!("`{s}`")).collect();
     if items.len() > max {
-        shown.push(format!("and {} more", items.len() - max));
+        shown.push(format!("{} more", items.len() - max));
     }
     match shown.len() {
         0 => String::new(),
@@ -984,4 +984,19 @@ fn short(s: &str, n: usize) -> &str {
 
 fn day(rfc3339: &str) -> &str {
     short(rfc3339, 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::list;
+
+    #[test]
+    fn lists_read_as_english() {
+        let items = |n: usize| (1..=n).map(|i| format!("f{i}")).collect::<Vec<_>>();
+        assert_eq!(list(&items(0), 3), "");
+        assert_eq!(list(&items(1), 3), "`f1`");
+        assert_eq!(list(&items(2), 3), "`f1` and `f2`");
+        assert_eq!(list(&items(3), 3), "`f1`, `f2` and `f3`");
+        assert_eq!(list(&items(5), 3), "`f1`, `f2`, `f3` and 2 more");
+    }
 }
