@@ -642,12 +642,17 @@ fn prepare(
     Ok((signer, subjects))
 }
 
-/// Sign a statement as DSSE, wrap it in a bundle and write it.
+/// Check a statement and its predicate, sign it as DSSE, wrap it in a bundle and write it.
 fn write_attestation(
     statement: &safeguard_attest::intoto::Statement,
     signer: &dyn Signer,
     output: &Path,
 ) -> Result<()> {
+    statement
+        .validate()
+        .context("the attestation is not valid")?;
+    safeguard_attest::predicates::check_predicate(statement)
+        .context("the attestation's predicate is not valid")?;
     let envelope = safeguard_attest::dsse::sign(
         safeguard_attest::dsse::INTOTO_PAYLOAD_TYPE,
         statement.to_json().as_bytes(),
@@ -784,9 +789,6 @@ fn attest_sbom(a: SbomAttestArgs, quiet: bool, now: time::OffsetDateTime) -> Res
     let predicate_type =
         predicates::sbom_predicate_type(&doc).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
     let statement = Statement::new(subjects, predicate_type, doc);
-    statement
-        .validate()
-        .context("the attestation is not valid")?;
     write_attestation(&statement, signer.as_ref(), &a.output)?;
     if !quiet {
         eprintln!(
@@ -879,14 +881,8 @@ fn attest_scan(a: ScanAttestArgs, quiet: bool) -> Result<ExitCode> {
             )
         })?;
     let vulns = vulns_of(&report).with_context(|| a.report.display().to_string())?;
-    vulns
-        .validate()
-        .with_context(|| format!("{}: the predicate is not valid", a.report.display()))?;
     let (signer, subjects) = prepare(&a.common)?;
     let statement = Statement::new(subjects, PREDICATE_VULNS_V0_2, vulns.to_predicate());
-    statement
-        .validate()
-        .context("the attestation is not valid")?;
     write_attestation(&statement, signer.as_ref(), &a.output)?;
     if !quiet {
         eprintln!(
