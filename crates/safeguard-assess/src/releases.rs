@@ -16,6 +16,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use safeguard_attest::bundle::{self, Artifact, BundleError, Policy, PublicKey, SignedContent};
+use safeguard_attest::glob::Glob;
 use safeguard_attest::intoto::{PREDICATE_SLSA_PROVENANCE_V1, Statement};
 use safeguard_attest::{dsse, hash, policy};
 use safeguard_config::ReleaseSettings;
@@ -45,8 +46,6 @@ const MAX_INSTRUCTION_DOC: u64 = 2 << 20;
 const MAX_INSTRUCTIONS: usize = 50;
 /// Most directory entries one glob may visit.
 const GLOB_BUDGET: usize = 200_000;
-/// Deepest directory a `**` descends into.
-const GLOB_DEPTH: usize = 32;
 
 /// Reads `[release]` and the repository for evidence about releases.
 pub struct ReleasesCollector {
@@ -854,171 +853,31 @@ fn read_repro(base: &Path, rel: &str) -> ReproSummary {
 // ---------------------------------------------------------------------------------------------
 // Globs
 
-/// Expand each pattern; one that matches nothing is a gap.
+/// Expand each pattern (relative to `base`); one that is invalid, cannot be walked, or matches
+/// nothing is a gap.
 fn expand_all(base: &Path, patterns: &[String], gaps: &mut Vec<String>) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out = std::collections::BTreeSet::new();
     for p in patterns {
-        let mut found = Vec::new();
+        let glob = match Glob::parse(p) {
+            Ok(g) => g,
+            Err(e) => {
+                gaps.push(e.to_string());
+                continue;
+            }
+        };
         let mut budget = GLOB_BUDGET;
-        let mut segs: Vec<&str> = p
-            .split('/')
-            .filter(|s| !s.is_empty() && *s != ".")
-            .collect();
-        // A trailing `**` means every file below.
-        if segs.last() == Some(&"**") {
-            segs.push("*");
-        }
-        let start = if p.starts_with('/') {
-            PathBuf::from("/")
-        } else {
-            base.to_path_buf()
-        };
-        let prefix = if p.starts_with('/') { "/" } else { "" };
-        walk(&start, prefix, &segs, 0, &mut budget, &mut found);
-        if budget == 0 {
-            gaps.push(format!(
-                "`{p}`: stopped after visiting {GLOB_BUDGET} entries; narrow the pattern"
-            ));
-        }
-        if found.is_empty() {
-            gaps.push(format!("`{p}`: matches no file"));
-        }
-        out.extend(found);
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn join_rel(rel: &str, name: &str) -> String {
-    if rel.is_empty() || rel == "/" {
-        format!("{rel}{name}")
-    } else {
-        format!("{rel}/{name}")
-    }
-}
-
-fn walk(
-    dir: &Path,
-    rel: &str,
-    segs: &[&str],
-    depth: usize,
-    budget: &mut usize,
-    out: &mut Vec<String>,
-) {
-    let Some((seg, rest)) = segs.split_first() else {
-        if dir.is_file() {
-            out.push(rel.to_string());
-        }
-        return;
-    };
-    if *seg == "**" {
-        walk(dir, rel, rest, depth, budget, out);
-        if depth >= GLOB_DEPTH {
-            return;
-        }
-        for (name, is_dir) in entries(dir, budget) {
-            if is_dir {
-                walk(
-                    &dir.join(&name),
-                    &join_rel(rel, &name),
-                    segs,
-                    depth + 1,
-                    budget,
-                    out,
-                );
-            }
-        }
-    } else if !seg.contains(['*', '?']) {
-        walk(
-            &dir.join(seg),
-            &join_rel(rel, seg),
-            rest,
-            depth,
-            budget,
-            out,
-        );
-    } else {
-        for (name, _) in entries(dir, budget) {
-            if wildcard(seg, &name) {
-                walk(
-                    &dir.join(&name),
-                    &join_rel(rel, &name),
-                    rest,
-                    depth,
-                    budget,
-                    out,
-                );
-            }
+        match glob.collect(base, &mut out, &mut budget) {
+            Ok(true) => {}
+            Ok(false) => gaps.push(format!("`{p}`: matches no file")),
+            Err(e) => gaps.push(e.to_string()),
         }
     }
-}
-
-/// The entries of a folder (name, is a real folder), sorted; symbolic links are not followed
-/// into.
-fn entries(dir: &Path, budget: &mut usize) -> Vec<(String, bool)> {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for e in rd.flatten() {
-        if *budget == 0 {
-            break;
-        }
-        *budget -= 1;
-        let Ok(name) = e.file_name().into_string() else {
-            continue;
-        };
-        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-        out.push((name, is_dir));
-    }
-    out.sort();
-    out
-}
-
-/// `*` matches any run of characters, `?` one character (iterative, linear-time backtracking).
-fn wildcard(pattern: &str, name: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    let (mut pi, mut ni) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ni < n.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ni));
-                pi += 1;
-            }
-            Some(c) if *c == '?' || *c == n[ni] => {
-                pi += 1;
-                ni += 1;
-            }
-            _ => match star {
-                Some((sp, sn)) => {
-                    pi = sp + 1;
-                    ni = sn + 1;
-                    star = Some((sp, sn + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p.get(pi..).unwrap_or_default().iter().all(|c| *c == '*')
+    out.into_iter().collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wildcards() {
-        assert!(wildcard("*.tar.gz", "app-1.0.tar.gz"));
-        assert!(!wildcard("*.tar.gz", "app-1.0.tar.gz.sig"));
-        assert!(wildcard("app-?.whl", "app-1.whl"));
-        assert!(!wildcard("app-?.whl", "app-10.whl"));
-        assert!(wildcard("*", ""));
-        assert!(wildcard("a*b*c", "aXbYbZc"));
-        assert!(!wildcard("a*b*c", "aXbYbZ"));
-    }
 
     #[test]
     fn hex32() {

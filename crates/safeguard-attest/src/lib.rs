@@ -6,6 +6,7 @@
 
 pub mod bundle;
 pub mod dsse;
+pub mod glob;
 pub mod hash;
 pub mod intoto;
 pub mod keys;

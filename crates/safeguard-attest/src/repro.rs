@@ -31,6 +31,7 @@ use std::thread;
 
 use serde::Serialize;
 
+use crate::glob::{Glob, WalkError};
 use crate::hash::{StreamHasher, to_hex};
 
 /// How many bytes of the end of each run's standard output and standard error are kept.
@@ -239,6 +240,18 @@ const VARIANTS: [Variant; 2] = [
     },
 ];
 
+/// The files a glob matches in one build tree. Build trees are walked without a limit.
+fn collect(g: &Glob, tree: &Path, out: &mut BTreeSet<String>) -> Result<bool, ReproError> {
+    let mut unlimited = usize::MAX;
+    g.collect(tree, out, &mut unlimited).map_err(|e| match e {
+        WalkError::Read { path, source } => ReproError::Read { path, source },
+        WalkError::Budget { .. } => ReproError::Read {
+            path: tree.to_path_buf(),
+            source: io::Error::other("too many entries"),
+        },
+    })
+}
+
 /// Copy the tree twice, build in each copy, and compare the artefacts. See the module docs.
 pub fn run(opts: &ReproOptions) -> Result<ReproReport, ReproError> {
     if opts.command.is_empty() || opts.command.first().is_some_and(|c| c.is_empty()) {
@@ -250,7 +263,12 @@ pub fn run(opts: &ReproOptions) -> Result<ReproReport, ReproError> {
     let globs = opts
         .artifacts
         .iter()
-        .map(|p| Glob::parse(p))
+        .map(|p| {
+            Glob::parse(p).map_err(|e| ReproError::InvalidPattern {
+                pattern: p.clone(),
+                reason: e.reason,
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
 
     let source_meta = fs::metadata(&opts.source).map_err(|e| ReproError::Source {
@@ -276,10 +294,10 @@ pub fn run(opts: &ReproOptions) -> Result<ReproReport, ReproError> {
     let mut unmatched = Vec::new();
     let mut paths = BTreeSet::new();
     for g in &globs {
-        let in_first = g.collect(first_tree, &mut paths)?;
-        let in_second = g.collect(second_tree, &mut paths)?;
+        let in_first = collect(g, first_tree, &mut paths)?;
+        let in_second = collect(g, second_tree, &mut paths)?;
         if !in_first && !in_second {
-            unmatched.push(g.pattern.clone());
+            unmatched.push(g.pattern().to_owned());
         }
     }
     if !unmatched.is_empty() {
@@ -686,286 +704,9 @@ fn first_difference(a: &Path, b: &Path) -> Result<u64, ReproError> {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Globs
-
-/// One component of a glob.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Part {
-    /// `**`: any number of components.
-    AnyDirs,
-    /// A literal component.
-    Literal(String),
-    /// A component with `*` / `?`.
-    Wild(Vec<char>),
-}
-
-/// A parsed artefact glob.
-#[derive(Debug, Clone)]
-struct Glob {
-    pattern: String,
-    parts: Vec<Part>,
-}
-
-impl Glob {
-    fn parse(pattern: &str) -> Result<Glob, ReproError> {
-        let bad = |reason| ReproError::InvalidPattern {
-            pattern: pattern.to_string(),
-            reason,
-        };
-        if pattern.is_empty() {
-            return Err(bad("it is empty"));
-        }
-        if pattern.starts_with('/') || pattern.starts_with('\\') {
-            return Err(bad("it must be relative to the tree root, not absolute"));
-        }
-        let mut parts = Vec::new();
-        for comp in pattern.split('/') {
-            match comp {
-                "" | "." => continue,
-                ".." => return Err(bad("`..` would leave the tree")),
-                "**" => {
-                    if parts.last() != Some(&Part::AnyDirs) {
-                        parts.push(Part::AnyDirs);
-                    }
-                }
-                c if c.contains('*') || c.contains('?') => {
-                    if c.contains("**") {
-                        return Err(bad("`**` must be a whole path component, as in `a/**/b`"));
-                    }
-                    parts.push(Part::Wild(c.chars().collect()));
-                }
-                c => parts.push(Part::Literal(c.to_string())),
-            }
-        }
-        if parts.is_empty() {
-            return Err(bad("it names the tree root, not a file"));
-        }
-        Ok(Glob {
-            pattern: pattern.to_string(),
-            parts,
-        })
-    }
-
-    /// Whether `components` (a relative path split on `/`) matches.
-    fn matches(&self, components: &[&str]) -> bool {
-        // Greedy matching with backtracking to the last `**`: linear in practice, no recursion.
-        let (mut p, mut c) = (0usize, 0usize);
-        let mut star: Option<(usize, usize)> = None;
-        while c < components.len() {
-            match self.parts.get(p) {
-                Some(Part::AnyDirs) => {
-                    star = Some((p, c));
-                    p += 1;
-                    continue;
-                }
-                Some(part) if components.get(c).is_some_and(|s| part_matches(part, s)) => {
-                    p += 1;
-                    c += 1;
-                    continue;
-                }
-                _ => {}
-            }
-            match star {
-                Some((sp, sc)) => {
-                    star = Some((sp, sc + 1));
-                    p = sp + 1;
-                    c = sc + 1;
-                }
-                None => return false,
-            }
-        }
-        self.parts
-            .get(p..)
-            .is_some_and(|rest| rest.iter().all(|x| *x == Part::AnyDirs))
-    }
-
-    /// Add the files under `tree` that match to `out`; true when at least one did.
-    fn collect(&self, tree: &Path, out: &mut BTreeSet<String>) -> Result<bool, ReproError> {
-        // Start at the literal prefix so that a glob like `target/release/app` does not walk the
-        // whole tree.
-        let mut base = tree.to_path_buf();
-        let mut prefix: Vec<&str> = Vec::new();
-        for part in &self.parts {
-            match part {
-                Part::Literal(s) => {
-                    base.push(s);
-                    prefix.push(s);
-                }
-                _ => break,
-            }
-        }
-        let mut found = false;
-        if prefix.len() == self.parts.len() {
-            // No wildcard: one exact path.
-            if fs::metadata(&base).is_ok_and(|m| m.is_file()) {
-                out.insert(prefix.join("/"));
-                found = true;
-            }
-            return Ok(found);
-        }
-        let prefix_str = prefix.join("/");
-        let mut stack: Vec<(PathBuf, String)> = vec![(base, prefix_str)];
-        while let Some((dir, rel)) = stack.pop() {
-            let entries = match fs::read_dir(&dir) {
-                Ok(e) => e,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) if e.kind() == io::ErrorKind::NotADirectory => continue,
-                Err(e) => {
-                    return Err(ReproError::Read {
-                        path: dir,
-                        source: e,
-                    });
-                }
-            };
-            for entry in entries {
-                let entry = entry.map_err(|e| ReproError::Read {
-                    path: dir.clone(),
-                    source: e,
-                })?;
-                let name = entry.file_name();
-                let Some(name) = name.to_str() else {
-                    continue; // Globs are UTF-8; a non-UTF-8 name cannot match.
-                };
-                let child_rel = if rel.is_empty() {
-                    name.to_string()
-                } else {
-                    format!("{rel}/{name}")
-                };
-                let Ok(ty) = entry.file_type() else {
-                    continue;
-                };
-                // Symbolic links to folders are not followed (loops); links to files count.
-                let is_file = ty.is_file()
-                    || (ty.is_symlink() && fs::metadata(entry.path()).is_ok_and(|m| m.is_file()));
-                let (hit, descend) = {
-                    let comps: Vec<&str> = child_rel.split('/').collect();
-                    let hit = is_file && self.matches(&comps);
-                    let descend = !is_file && ty.is_dir() && self.could_descend(&comps);
-                    (hit, descend)
-                };
-                if hit {
-                    out.insert(child_rel);
-                    found = true;
-                } else if descend {
-                    stack.push((entry.path(), child_rel));
-                }
-            }
-        }
-        Ok(found)
-    }
-
-    /// Whether a folder at `components` can contain a match: its components must match a prefix
-    /// of the glob, or a `**` has been reached.
-    fn could_descend(&self, components: &[&str]) -> bool {
-        for (i, comp) in components.iter().enumerate() {
-            match self.parts.get(i) {
-                Some(Part::AnyDirs) => return true,
-                Some(part) if part_matches(part, comp) => {}
-                _ => return false,
-            }
-        }
-        // A folder needs at least one more component below it.
-        self.parts.len() > components.len()
-    }
-}
-
-fn part_matches(part: &Part, name: &str) -> bool {
-    match part {
-        Part::AnyDirs => true,
-        Part::Literal(s) => s == name,
-        Part::Wild(p) => wild_match(p, name),
-    }
-}
-
-/// `*` / `?` matching of one component, iterative.
-fn wild_match(pattern: &[char], name: &str) -> bool {
-    let text: Vec<char> = name.chars().collect();
-    let (mut p, mut t) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match pattern.get(p) {
-            Some('*') => {
-                star = Some((p, t));
-                p += 1;
-                continue;
-            }
-            Some('?') => {
-                p += 1;
-                t += 1;
-                continue;
-            }
-            Some(c) if text.get(t) == Some(c) => {
-                p += 1;
-                t += 1;
-                continue;
-            }
-            _ => {}
-        }
-        match star {
-            Some((sp, st)) => {
-                star = Some((sp, st + 1));
-                p = sp + 1;
-                t = st + 1;
-            }
-            None => return false,
-        }
-    }
-    pattern
-        .get(p..)
-        .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn m(glob: &str, path: &str) -> bool {
-        let g = Glob::parse(glob).expect("valid glob");
-        let comps: Vec<&str> = path.split('/').collect();
-        g.matches(&comps)
-    }
-
-    #[test]
-    fn globs() {
-        assert!(m("target/release/app", "target/release/app"));
-        assert!(!m("target/release/app", "target/release/app2"));
-        assert!(m("dist/*.whl", "dist/x-1.0.whl"));
-        assert!(!m("dist/*.whl", "dist/sub/x.whl"));
-        assert!(m("out/?.bin", "out/a.bin"));
-        assert!(!m("out/?.bin", "out/ab.bin"));
-        assert!(m("**/*.bin", "a.bin"));
-        assert!(m("**/*.bin", "x/y/z/a.bin"));
-        assert!(m("a/**/b", "a/b"));
-        assert!(m("a/**/b", "a/x/y/b"));
-        assert!(!m("a/**/b", "a/x/y/c"));
-        assert!(m("a/**", "a/x/y"));
-        assert!(!m("a/**", "b/x"));
-        assert!(m("./a/*", "a/.hidden"));
-        assert!(m("*a*b*c", "xxaybzzc"));
-        assert!(!m("*a*b*c", "xxaybzz"));
-    }
-
-    #[test]
-    fn bad_globs() {
-        for g in ["", "/abs", "../x", "a/b**/c", ".", "./"] {
-            assert!(
-                matches!(Glob::parse(g), Err(ReproError::InvalidPattern { .. })),
-                "{g}"
-            );
-        }
-    }
-
-    #[test]
-    fn descend() {
-        let g = Glob::parse("a/*/c").expect("valid glob");
-        assert!(g.could_descend(&["a"]));
-        assert!(g.could_descend(&["a", "b"]));
-        assert!(!g.could_descend(&["b"]));
-        assert!(!g.could_descend(&["a", "b", "c"]));
-        let g = Glob::parse("x/**/y").expect("valid glob");
-        assert!(g.could_descend(&["x", "p", "q"]));
-    }
 
     #[test]
     fn command_environment() {
