@@ -286,6 +286,9 @@ fn directive(
             let [path, version] = args.as_slice() else {
                 return bad("require takes a module path and a version".to_string());
             };
+            if !is_module_path(path) {
+                return bad(format!("{path:?} is not a module path"));
+            }
             let indirect = line
                 .comment
                 .is_some_and(|c| c == "indirect" || c.starts_with("indirect;"));
@@ -321,6 +324,12 @@ fn directive(
                     );
                 }
             };
+            if !is_module_path(old) {
+                return bad(format!("{old:?} is not a module path"));
+            }
+            if new_version.is_some() && !is_module_path(new) {
+                return bad(format!("{new:?} is not a module path"));
+            }
             file.replaces.push(Replace {
                 old: old.to_string(),
                 old_version,
@@ -335,6 +344,12 @@ fn directive(
         _ => {}
     }
     Ok(())
+}
+
+/// Whether `p` can be a module path: not empty, no leading or trailing `/`, no empty, `.` or
+/// `..` element (Go's module path rules, in the part that matters for a package URL).
+fn is_module_path(p: &str) -> bool {
+    !p.is_empty() && p.split('/').all(|e| !e.is_empty() && e != "." && e != "..")
 }
 
 /// `go.sum`: `path version h1:base64` for the module zip, keyed by `"path version"`.
@@ -603,6 +618,29 @@ mod tests {
             extract("module exämple.com/m\nrequire exämple.com/日本 v1.0.0 //indirect\n").unwrap();
         assert_eq!(c[0].name, "exämple.com/日本");
         assert_eq!(c[0].relationship, Relationship::Transitive);
+    }
+
+    #[test]
+    fn slashes_are_not_module_paths() {
+        // Found by the `lockfile` fuzz target: a `/` line in a require block became the purl
+        // `pkg:golang/@indirect`.
+        let err = extract("module m\nrequire (\n\ta v1.0.0\n/ indirect\n)\n").unwrap_err();
+        assert_eq!(err.line, Some(4));
+        assert!(
+            err.message.contains("\"/\" is not a module path"),
+            "{}",
+            err.message
+        );
+        for bad in ["a//b v1.0.0", "a/ v1.0.0", "./x v1.0.0"] {
+            assert!(
+                extract(&format!("module m\nrequire {bad}\n")).is_err(),
+                "{bad}"
+            );
+        }
+        let err = extract("module m\nreplace / => x v1.0.0\n").unwrap_err();
+        assert!(err.message.contains("not a module path"), "{}", err.message);
+        // A directory replacement is still fine.
+        assert!(extract("module m\nrequire a v1.0.0\nreplace a => ../a\n").is_ok());
     }
 
     #[test]

@@ -112,6 +112,9 @@ fn header_specs(s: &str) -> Result<Vec<String>, &'static str> {
             let end = rest.find(',').unwrap_or(rest.len());
             (rest[..end].trim().to_string(), &rest[end..])
         };
+        if spec_name(&spec).is_empty() {
+            return Err("a specifier has no package name (expected `name@range`)");
+        }
         specs.push(spec);
         rest = after.trim_start();
         match rest.strip_prefix(',') {
@@ -265,6 +268,23 @@ fn parse_berry(input: &Input<'_>, text: &str) -> Result<Vec<Entry>, ParseError> 
             }
         }
         let specs = header_specs(&key.text).unwrap_or_else(|_| vec![key.text.clone()]);
+        let resolved_name = e
+            .resolution
+            .as_deref()
+            .and_then(split_at_version)
+            .map_or("", |(n, _)| n);
+        if resolved_name.is_empty()
+            && (specs.is_empty() || specs.iter().any(|s| spec_name(s).is_empty()))
+        {
+            return Err(input.error(
+                Some(key.line),
+                None,
+                format!(
+                    "the entry {:?} names no package (expected `name@range`)",
+                    key.text.chars().take(80).collect::<String>()
+                ),
+            ));
+        }
         out.push(Entry {
             specs,
             line: key.line,
@@ -407,7 +427,7 @@ fn build(input: &Input<'_>, entries: Vec<Entry>, berry: bool) -> Vec<Component> 
         let first = e.specs.first().map_or("", String::as_str);
         let resolution = e.resolved.as_deref().and_then(split_at_version);
         let name = match (berry, resolution) {
-            (true, Some((n, _))) => n,
+            (true, Some((n, _))) if !n.is_empty() => n,
             _ => spec_name(first),
         };
         let mut c = Component::new(
@@ -541,6 +561,18 @@ d@^4:
   version "0.1.0"
   resolved "git+https://github.com/o/g.git#0a2d2506c1fe299691fc5db53a2097db3bd615bc"
 "#;
+
+    #[test]
+    fn specifiers_without_a_name_are_errors() {
+        // Found by the `lockfile` fuzz target: a header starting with `,` made a component with
+        // an empty name.
+        let err =
+            extract("# yarn lockfile v1\n\n, cat-x@1.0.1:\n  version \"1.0.1\"\n").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(err.message.contains("no package name"), "{}", err.message);
+        let err = extract("__metadata:\n  version: 6\n\n\"\":\n  version: 1.0.0\n").unwrap_err();
+        assert!(err.message.contains("names no package"), "{}", err.message);
+    }
 
     #[test]
     fn classic_fields_edges_and_lines() {
