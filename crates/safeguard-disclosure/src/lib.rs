@@ -4,5 +4,6 @@
 
 mod policy;
 pub mod scan;
+pub mod securitytxt;
 
 pub use policy::SecurityPolicyCollector;
