@@ -91,6 +91,9 @@ enum Command {
     /// Build twice in different environments and compare the artefacts.
     #[command(after_help = crate::attest::REPRO_HELP)]
     Repro(crate::attest::ReproArgs),
+    /// Vulnerability disclosure: security.txt (RFC 9116) and the disclosure-policy lint.
+    #[command(subcommand, after_help = crate::disclosure::DISCLOSURE_HELP)]
+    Disclosure(crate::disclosure::DisclosureCommand),
     /// The sigstore-conformance CLI protocol (for the conformance suite).
     #[command(subcommand, hide = true)]
     Sigstore(crate::attest::SigstoreCommand),
@@ -207,6 +210,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Attest(a) => crate::attest::attest(a, cli.quiet, now()?),
         Command::VerifyAttestation(v) => crate::attest::verify_attestation(v, cli.quiet),
         Command::Repro(r) => crate::attest::repro(r, cli.quiet),
+        Command::Disclosure(d) => crate::disclosure::run(d, now()?),
     }
 }
 

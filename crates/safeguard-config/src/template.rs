@@ -74,6 +74,18 @@ line = "{product_id}"          # a product line id declared above
 # builder_id = "https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main"
 # source_uri = "https://github.com/acme/app"    # the repository the provenance must name
 # repro = ["reports/repro.json"]                # `safeguard repro --format json` outputs
+
+# security.txt (RFC 9116, claims 3.2.1, 3.2.2): `safeguard disclosure securitytxt generate`
+# writes it from these fields. Fields that may repeat take a string or a list.
+# [disclosure]
+# contact = ["mailto:security@example.com"]     # at least one: mailto:, tel: or https://
+# expires_in_days = 180                         # or expires = "2026-12-31T23:00:00Z"; max 365
+# canonical = "https://example.com/.well-known/security.txt"
+# policy = "https://example.com/security/disclosure-policy"
+# encryption = "https://example.com/pgp-key.asc"
+# acknowledgments = "https://example.com/security/thanks"
+# preferred_languages = ["en"]
+# hiring = "https://example.com/jobs"
 "#
     )
 }

@@ -34,6 +34,70 @@ pub struct Config {
     /// Release artefacts, the keys that sign them and their provenance (claim 3.1.1).
     #[serde(default)]
     pub release: ReleaseSettings,
+    /// The security.txt (RFC 9116) to generate (`safeguard disclosure securitytxt generate`).
+    #[serde(default)]
+    pub disclosure: DisclosureSettings,
+}
+
+/// `[disclosure]`: the fields of the security.txt Safeguard writes. A field that may repeat
+/// takes a string or a list of strings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisclosureSettings {
+    /// `Contact` URIs (`mailto:`, `tel:`, `https://`); at least one to generate.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub contact: Vec<String>,
+    /// A fixed expiry, RFC 3339 (`2026-12-31T23:00:00Z`); else `expires_in_days`.
+    #[serde(default)]
+    pub expires: Option<Spanned<String>>,
+    /// Days from now to the expiry (default 180, at most 365).
+    #[serde(default)]
+    pub expires_in_days: Option<Spanned<u32>>,
+    /// `Canonical` URIs (where the file is served).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub canonical: Vec<String>,
+    /// `Policy` URIs.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub policy: Vec<String>,
+    /// `Encryption` URIs.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub encryption: Vec<String>,
+    /// `Acknowledgments` URIs.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub acknowledgments: Vec<String>,
+    /// Language tags for `Preferred-Languages`.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub preferred_languages: Vec<String>,
+    /// `Hiring` URIs.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub hiring: Vec<String>,
+}
+
+impl DisclosureSettings {
+    /// The default validity of a generated security.txt, in days.
+    pub const DEFAULT_EXPIRES_IN_DAYS: u32 = 180;
+    /// The longest validity allowed, in days (RFC 9116 recommends under a year).
+    pub const MAX_EXPIRES_IN_DAYS: u32 = 365;
+
+    /// The validity in days in force.
+    pub fn expires_in_days(&self) -> u32 {
+        self.expires_in_days
+            .as_ref()
+            .map_or(Self::DEFAULT_EXPIRES_IN_DAYS, |d| *d.get_ref())
+    }
+}
+
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    OneOrMany::deserialize(d).map(|v| match v {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
 }
 
 /// `[release]`: paths and globs are relative to `safeguard.toml`.
@@ -234,6 +298,24 @@ impl Config {
                             known.join(", ")
                         }
                     ),
+                ));
+            }
+        }
+        if let Some(days) = &self.disclosure.expires_in_days {
+            let d = *days.get_ref();
+            if d == 0 || d > DisclosureSettings::MAX_EXPIRES_IN_DAYS {
+                return Err(err(
+                    days.span(),
+                    format!(
+                        "`expires_in_days` is {d}; it must be 1 to {} (RFC 9116 recommends a security.txt expire within a year)",
+                        DisclosureSettings::MAX_EXPIRES_IN_DAYS
+                    ),
+                ));
+            }
+            if self.disclosure.expires.is_some() {
+                return Err(err(
+                    days.span(),
+                    "set `expires` or `expires_in_days` in [disclosure], not both".into(),
                 ));
             }
         }

@@ -91,6 +91,7 @@ fn template_parses_and_names_the_vendor() {
                 || l.starts_with("# [source]")
                 || l.starts_with("# [secrets]")
                 || l.starts_with("# [release]")
+                || l.starts_with("# [disclosure]")
                 || (l.starts_with("# ")
                     && l[2..].contains(" = ")
                     && !l.contains("[sro]")
@@ -123,6 +124,9 @@ fn template_parses_and_names_the_vendor() {
         c.release.source_uri.as_deref(),
         Some("https://github.com/acme/app")
     );
+    assert_eq!(c.disclosure.contact, ["mailto:security@example.com"]);
+    assert_eq!(c.disclosure.expires_in_days(), 180);
+    assert_eq!(c.disclosure.preferred_languages, ["en"]);
 }
 
 #[test]

@@ -2,7 +2,9 @@
 //! friends), RFC 9116 `security.txt` files and vulnerability disclosure policies
 //! ([`SecurityPolicyCollector`]).
 
+pub mod lint;
 mod policy;
 pub mod scan;
+pub mod securitytxt;
 
 pub use policy::SecurityPolicyCollector;
