@@ -74,6 +74,12 @@ line = "{product_id}"          # a product line id declared above
 # builder_id = "https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main"
 # source_uri = "https://github.com/acme/app"    # the repository the provenance must name
 # repro = ["reports/repro.json"]                # `safeguard repro --format json` outputs
+
+# Incidents (`safeguard incident`, claims 4.3.1 and 4.3.2). Paths are relative to this file.
+# [incidents]
+# plan = "docs/incident-response.md"            # the published incident-support plan
+# log = ".safeguard/incidents.jsonl"            # the append-only incident log
+# notify_within_hours = 72                      # target from detection to telling customers
 "#
     )
 }
