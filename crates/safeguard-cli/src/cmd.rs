@@ -91,6 +91,9 @@ enum Command {
     /// Build twice in different environments and compare the artefacts.
     #[command(after_help = crate::attest::REPRO_HELP)]
     Repro(crate::attest::ReproArgs),
+    /// Incidents: lint the support plan, keep the incident log, report timeliness (CRA art. 14).
+    #[command(subcommand, after_help = crate::incident::INCIDENT_HELP)]
+    Incident(crate::incident::IncidentCommand),
     /// The sigstore-conformance CLI protocol (for the conformance suite).
     #[command(subcommand, hide = true)]
     Sigstore(crate::attest::SigstoreCommand),
@@ -207,6 +210,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Attest(a) => crate::attest::attest(a, cli.quiet, now()?),
         Command::VerifyAttestation(v) => crate::attest::verify_attestation(v, cli.quiet),
         Command::Repro(r) => crate::attest::repro(r, cli.quiet),
+        Command::Incident(i) => crate::incident::run(i, now()?),
     }
 }
 
