@@ -94,6 +94,9 @@ enum Command {
     /// Vulnerability disclosure: security.txt (RFC 9116) and the disclosure-policy lint.
     #[command(subcommand, after_help = crate::disclosure::DISCLOSURE_HELP)]
     Disclosure(crate::disclosure::DisclosureCommand),
+    /// Incidents: lint the support plan, keep the incident log, report timeliness (CRA art. 14).
+    #[command(subcommand, after_help = crate::incident::INCIDENT_HELP)]
+    Incident(crate::incident::IncidentCommand),
     /// The sigstore-conformance CLI protocol (for the conformance suite).
     #[command(subcommand, hide = true)]
     Sigstore(crate::attest::SigstoreCommand),
@@ -211,6 +214,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::VerifyAttestation(v) => crate::attest::verify_attestation(v, cli.quiet),
         Command::Repro(r) => crate::attest::repro(r, cli.quiet),
         Command::Disclosure(d) => crate::disclosure::run(d, now()?),
+        Command::Incident(i) => crate::incident::run(i, now()?),
     }
 }
 

@@ -9,6 +9,7 @@ mod ci;
 mod cmd;
 mod db;
 mod disclosure;
+mod incident;
 mod output;
 mod sbom;
 mod scan;

@@ -86,6 +86,11 @@ line = "{product_id}"          # a product line id declared above
 # acknowledgments = "https://example.com/security/thanks"
 # preferred_languages = ["en"]
 # hiring = "https://example.com/jobs"
+# Incidents (`safeguard incident`, claims 4.3.1 and 4.3.2). Paths are relative to this file.
+# [incidents]
+# plan = "docs/incident-response.md"            # the published incident-support plan
+# log = ".safeguard/incidents.jsonl"            # the append-only incident log
+# notify_within_hours = 72                      # target from detection to telling customers
 "#
     )
 }

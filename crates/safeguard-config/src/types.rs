@@ -37,6 +37,9 @@ pub struct Config {
     /// The security.txt (RFC 9116) to generate (`safeguard disclosure securitytxt generate`).
     #[serde(default)]
     pub disclosure: DisclosureSettings,
+    /// The incident-support plan and incident log (claims 4.3.1, 4.3.2).
+    #[serde(default)]
+    pub incidents: IncidentSettings,
 }
 
 /// `[disclosure]`: the fields of the security.txt Safeguard writes. A field that may repeat
@@ -98,6 +101,39 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
         OneOrMany::One(s) => vec![s],
         OneOrMany::Many(v) => v,
     })
+}
+
+/// `[incidents]`: paths are relative to `safeguard.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentSettings {
+    /// The published incident-support plan (e.g. `docs/incident-response.md`).
+    #[serde(default)]
+    pub plan: Option<String>,
+    /// The incident log (default `.safeguard/incidents.jsonl`).
+    #[serde(default)]
+    pub log: Option<String>,
+    /// Hours after detection by which affected customers should be told (default 72).
+    #[serde(default)]
+    pub notify_within_hours: Option<u32>,
+}
+
+impl IncidentSettings {
+    /// The default customer-notification target, in hours.
+    pub const DEFAULT_NOTIFY_WITHIN_HOURS: u32 = 72;
+    /// The default log path.
+    pub const DEFAULT_LOG: &'static str = ".safeguard/incidents.jsonl";
+
+    /// The customer-notification target in force.
+    pub fn notify_within_hours(&self) -> u32 {
+        self.notify_within_hours
+            .unwrap_or(Self::DEFAULT_NOTIFY_WITHIN_HOURS)
+    }
+
+    /// The log path in force.
+    pub fn log(&self) -> &str {
+        self.log.as_deref().unwrap_or(Self::DEFAULT_LOG)
+    }
 }
 
 /// `[release]`: paths and globs are relative to `safeguard.toml`.

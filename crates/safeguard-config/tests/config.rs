@@ -92,6 +92,7 @@ fn template_parses_and_names_the_vendor() {
                 || l.starts_with("# [secrets]")
                 || l.starts_with("# [release]")
                 || l.starts_with("# [disclosure]")
+                || l.starts_with("# [incidents]")
                 || (l.starts_with("# ")
                     && l[2..].contains(" = ")
                     && !l.contains("[sro]")
@@ -127,6 +128,28 @@ fn template_parses_and_names_the_vendor() {
     assert_eq!(c.disclosure.contact, ["mailto:security@example.com"]);
     assert_eq!(c.disclosure.expires_in_days(), 180);
     assert_eq!(c.disclosure.preferred_languages, ["en"]);
+    assert_eq!(
+        c.incidents.plan.as_deref(),
+        Some("docs/incident-response.md")
+    );
+    assert_eq!(c.incidents.notify_within_hours, Some(72));
+}
+
+#[test]
+fn incidents_section_parses_with_defaults() {
+    let c = parse(
+        "[incidents]\nplan = \"INCIDENTS.md\"\nnotify_within_hours = 24\n",
+        p(),
+    )
+    .unwrap();
+    assert_eq!(c.incidents.plan.as_deref(), Some("INCIDENTS.md"));
+    assert_eq!(c.incidents.notify_within_hours(), 24);
+    assert_eq!(c.incidents.log(), ".safeguard/incidents.jsonl");
+    let c = parse("", p()).unwrap();
+    assert_eq!(c.incidents.notify_within_hours(), 72);
+    let e = parse("[incidents]\nnotify_within = 5\n", p()).unwrap_err();
+    assert!(e.to_string().contains("notify_within"), "{e}");
+    assert!(parse("[incidents]\nnotify_within_hours = -1\n", p()).is_err());
 }
 
 #[test]
