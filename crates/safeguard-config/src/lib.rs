@@ -11,8 +11,8 @@ mod types;
 pub use error::{ConfigError, Location};
 pub use template::template;
 pub use types::{
-    Config, Date, DocumentLocation, ManualEvidence, Product, ProductLine, ReleaseSettings,
-    SecretsSettings, SourceSettings, Sro, Vendor,
+    Config, Date, DocumentLocation, LifecycleSettings, LifecycleVersion, ManualEvidence, Moment,
+    NonEmpty, Product, ProductLine, ReleaseSettings, SecretsSettings, SourceSettings, Sro, Vendor,
 };
 
 use std::path::{Path, PathBuf};

@@ -74,6 +74,22 @@ line = "{product_id}"          # a product line id declared above
 # builder_id = "https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main"
 # source_uri = "https://github.com/acme/app"    # the repository the provenance must name
 # repro = ["reports/repro.json"]                # `safeguard repro --format json` outputs
+
+# Product lifecycle (`safeguard lifecycle check`, claims 4.1.1, 4.1.2, 4.1.3, 4.2.1). Dates are
+# YYYY-MM-DD (that day in UTC) or RFC 3339 date-times with an offset. Paths are relative to
+# this file.
+# [lifecycle]
+# update_policy = "docs/updates.md"             # how often updates ship and how they are applied
+# user_docs = ["docs/secure-use.md"]            # secure use and how to apply updates
+# file = "lifecycle.json"                       # optional OpenEoX-style JSON with more versions
+# [[lifecycle.versions]]
+# product = "acme-server"                       # optional when there is one product
+# version = "4.2"                               # required
+# general_availability = 2025-01-15
+# end_of_security_support = 2027-01-15
+# end_of_life = 2027-07-15
+# notice_published = 2025-12-01                 # when customers were told the end date
+# shipped = true                                # still offered for download or sale
 "#
     )
 }
