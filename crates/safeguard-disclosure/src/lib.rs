@@ -2,6 +2,7 @@
 //! friends), RFC 9116 `security.txt` files and vulnerability disclosure policies
 //! ([`SecurityPolicyCollector`]).
 
+pub mod lifecycle;
 mod policy;
 pub mod scan;
 
