@@ -91,6 +91,9 @@ enum Command {
     /// Build twice in different environments and compare the artefacts.
     #[command(after_help = crate::attest::REPRO_HELP)]
     Repro(crate::attest::ReproArgs),
+    /// Product lifecycle: end-of-support dates and notices, update policy, user documentation.
+    #[command(subcommand, after_help = crate::lifecycle::LIFECYCLE_HELP)]
+    Lifecycle(crate::lifecycle::LifecycleCommand),
     /// The sigstore-conformance CLI protocol (for the conformance suite).
     #[command(subcommand, hide = true)]
     Sigstore(crate::attest::SigstoreCommand),
@@ -207,6 +210,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Attest(a) => crate::attest::attest(a, cli.quiet, now()?),
         Command::VerifyAttestation(v) => crate::attest::verify_attestation(v, cli.quiet),
         Command::Repro(r) => crate::attest::repro(r, cli.quiet),
+        Command::Lifecycle(l) => crate::lifecycle::run(l, now()?),
     }
 }
 

@@ -8,6 +8,7 @@ mod attest;
 mod ci;
 mod cmd;
 mod db;
+mod lifecycle;
 mod output;
 mod sbom;
 mod scan;
