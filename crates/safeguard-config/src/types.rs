@@ -117,13 +117,16 @@ impl Moment {
                 date_only: true,
             });
         }
-        match time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339) {
-            Ok(dt) => Ok(Moment {
+        match time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+            .ok()
+            .and_then(|dt| dt.checked_to_offset(time::UtcOffset::UTC))
+        {
+            Some(utc) => Ok(Moment {
                 text: t.to_string(),
-                utc: dt.to_offset(time::UtcOffset::UTC),
+                utc,
                 date_only: false,
             }),
-            Err(_) => Err(format!(
+            None => Err(format!(
                 "`{t}` is not a date: expected YYYY-MM-DD (e.g. 2027-01-15) or an RFC 3339 date-time with an offset (e.g. 2027-01-15T09:00:00+01:00)"
             )),
         }

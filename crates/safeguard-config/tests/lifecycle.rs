@@ -94,3 +94,10 @@ fn moments_parse_in_utc() {
     assert!(Moment::parse("2025-02-29").is_err());
     assert!(Moment::parse("").is_err());
 }
+
+#[test]
+fn moments_out_of_range_in_utc_are_errors() {
+    // 10000-01-01 in UTC is beyond the supported range.
+    assert!(Moment::parse("9999-12-31T23:59:59-12:00").is_err());
+    assert!(Moment::parse("9999-12-31T23:59:59Z").is_ok());
+}

@@ -195,8 +195,9 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, LifecycleError> {
     Ok(bytes)
 }
 
-/// Check a version's dates are in a possible order.
-fn validate(v: &VersionLifecycle) -> Result<(), LifecycleError> {
+/// Check a version's dates are in a possible order (GA ≤ end of security support ≤ end of
+/// life, notice ≤ the end it announces). [`load`] runs it on every version.
+pub fn validate(v: &VersionLifecycle) -> Result<(), LifecycleError> {
     let bad = |message: String| LifecycleError::Invalid {
         source_name: v.declared_in.clone(),
         product: v.product.clone().unwrap_or_else(|| "(product)".into()),
@@ -465,7 +466,7 @@ fn notice_deadline(end: OffsetDateTime) -> Option<Date> {
 
 /// Evaluate the lifecycle at `now`. Documents are resolved against `base_dir`.
 pub fn check(lc: &Lifecycle, now: OffsetDateTime, base_dir: &Path) -> LifecycleReport {
-    let now = now.to_offset(time::UtcOffset::UTC);
+    let now = now.checked_to_offset(time::UtcOffset::UTC).unwrap_or(now);
     let mut checks = Vec::new();
     let mut versions = Vec::new();
     let mut push = |claim, check, pass: bool, subject: Option<String>, message: String| {
