@@ -52,12 +52,23 @@ pub enum LifecycleError {
         column: usize,
         message: String,
     },
+    /// The JSON is valid but not the expected shape; `place` is a JSON path such as
+    /// `statements[2]`, or empty for the document as a whole.
+    #[error("{path}: {place}{message}", place = if place.is_empty() { String::new() } else { format!("{place}: ") })]
+    Shape {
+        path: PathBuf,
+        place: String,
+        message: String,
+    },
     /// A version's data is inconsistent (dates out of order, missing version…).
-    #[error("{source_name}: {product} {version}: {message}")]
+    #[error("{source_name}: {}: {message}", match product {
+        Some(p) => format!("{p} {version}"),
+        None => format!("version {version}"),
+    })]
     Invalid {
         /// Where the version was declared (`safeguard.toml` or the JSON file).
         source_name: String,
-        product: String,
+        product: Option<String>,
         version: String,
         message: String,
     },
@@ -200,7 +211,7 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, LifecycleError> {
 pub fn validate(v: &VersionLifecycle) -> Result<(), LifecycleError> {
     let bad = |message: String| LifecycleError::Invalid {
         source_name: v.declared_in.clone(),
-        product: v.product.clone().unwrap_or_else(|| "(product)".into()),
+        product: v.product.clone(),
         version: v.version.clone(),
         message,
     };
@@ -252,6 +263,11 @@ pub fn parse_openeox(bytes: &[u8], path: &Path) -> Result<Vec<VersionLifecycle>,
         column,
         message,
     };
+    let shape_err = |place: String, message: String| LifecycleError::Shape {
+        path: path.to_path_buf(),
+        place,
+        message,
+    };
     let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| parse_err(e.line(), e.column(), format!("not valid JSON: {e}")))?;
     let statements = match &value {
@@ -259,17 +275,15 @@ pub fn parse_openeox(bytes: &[u8], path: &Path) -> Result<Vec<VersionLifecycle>,
         serde_json::Value::Object(o) => match o.get("statements") {
             Some(serde_json::Value::Array(a)) => a,
             _ => {
-                return Err(parse_err(
-                    1,
-                    1,
+                return Err(shape_err(
+                    String::new(),
                     "expected an OpenEoX document with a `statements` array".into(),
                 ));
             }
         },
         _ => {
-            return Err(parse_err(
-                1,
-                1,
+            return Err(shape_err(
+                String::new(),
                 "expected an OpenEoX document (an object with `statements`)".into(),
             ));
         }
@@ -278,13 +292,12 @@ pub fn parse_openeox(bytes: &[u8], path: &Path) -> Result<Vec<VersionLifecycle>,
     let mut out = Vec::new();
     for (i, s) in statements.iter().enumerate() {
         if out.len() >= MAX_VERSIONS {
-            return Err(parse_err(
-                1,
-                1,
+            return Err(shape_err(
+                String::new(),
                 format!("more than {MAX_VERSIONS} statements"),
             ));
         }
-        let here = |message: String| parse_err(1, 1, format!("statements[{i}]: {message}"));
+        let here = |message: String| shape_err(format!("statements[{i}]"), message);
         let obj = s
             .as_object()
             .ok_or_else(|| here("expected an object".into()))?;
@@ -326,10 +339,11 @@ pub fn parse_openeox(bytes: &[u8], path: &Path) -> Result<Vec<VersionLifecycle>,
                 Some(serde_json::Value::String(s)) => Moment::parse(s)
                     .map(|m| Some(When::from_moment(&m)))
                     .map_err(|e| {
-                        here(format!(
-                            "{} {version}: `{key}`: {e}",
-                            product.as_deref().unwrap_or("(product)")
-                        ))
+                        let who = match &product {
+                            Some(p) => format!("{p} {version}"),
+                            None => format!("version {version}"),
+                        };
+                        here(format!("{who}: `{key}`: {e}"))
                     }),
                 Some(_) => Err(here(format!("`{key}` must be a string"))),
             }

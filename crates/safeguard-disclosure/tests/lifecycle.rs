@@ -192,6 +192,11 @@ fn impossible_orders_name_product_and_version() {
         assert!(s.starts_with("safeguard.toml: acme-agent 2.1: "), "{s}");
         assert!(s.contains(want), "{s}");
     }
+    let e = load("[[lifecycle.versions]]\nversion = \"7\"\nend_of_security_support = 2026-01-01\nend_of_life = 2025-01-01\n").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "safeguard.toml: version 7: end_of_life (2025-01-01) is before end_of_security_support (2026-01-01)"
+    );
     // 23:00 at -02:00 on 31 December is 01:00 UTC on 1 January: after, so valid.
     assert!(load("[[lifecycle.versions]]\nversion = \"2.1\"\nend_of_security_support = 2026-01-01\nend_of_life = 2025-12-31T23:00:00-02:00\n").is_ok());
     // One hour earlier in UTC is before the end of security support.
@@ -256,13 +261,20 @@ fn bad_json_is_located() {
     assert!(matches!(e, LifecycleError::Io { .. }), "{e}");
     assert!(e.to_string().contains("missing.json: cannot read"), "{e}");
 
+    let e = lifecycle::parse_openeox(b"{\"statements\": [1]}", Path::new("x.json")).unwrap_err();
+    assert_eq!(e.to_string(), "x.json: statements[0]: expected an object");
+    let e = lifecycle::parse_openeox(b"{\"statements\": 1}", Path::new("x.json")).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "x.json: expected an OpenEoX document with a `statements` array"
+    );
     for (text, want) in [
         (&b"[1]"[..], "statements[0]: expected an object"),
         (b"{}", "`statements` array"),
         (b"[{\"product_name\": \"x\"}]", "no product version"),
         (
             b"[{\"product_version\": \"1\", \"end_of_life\": \"2026-02-30\"}]",
-            "`end_of_life`: `2026-02-30` is not a date",
+            "statements[0]: version 1: `end_of_life`: `2026-02-30` is not a date",
         ),
         (
             b"[{\"product_version\": \"1\", \"shipped\": \"yes\"}]",
