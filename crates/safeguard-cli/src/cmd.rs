@@ -97,6 +97,9 @@ enum Command {
     /// Incidents: lint the support plan, keep the incident log, report timeliness (CRA art. 14).
     #[command(subcommand, after_help = crate::incident::INCIDENT_HELP)]
     Incident(crate::incident::IncidentCommand),
+    /// Product lifecycle: end-of-support dates and notices, update policy, user documentation.
+    #[command(subcommand, after_help = crate::lifecycle::LIFECYCLE_HELP)]
+    Lifecycle(crate::lifecycle::LifecycleCommand),
     /// The sigstore-conformance CLI protocol (for the conformance suite).
     #[command(subcommand, hide = true)]
     Sigstore(crate::attest::SigstoreCommand),
@@ -215,6 +218,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Repro(r) => crate::attest::repro(r, cli.quiet),
         Command::Disclosure(d) => crate::disclosure::run(d, now()?),
         Command::Incident(i) => crate::incident::run(i, now()?),
+        Command::Lifecycle(l) => crate::lifecycle::run(l, now()?),
     }
 }
 

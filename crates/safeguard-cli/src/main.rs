@@ -10,6 +10,7 @@ mod cmd;
 mod db;
 mod disclosure;
 mod incident;
+mod lifecycle;
 mod output;
 mod sbom;
 mod scan;

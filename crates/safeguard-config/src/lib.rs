@@ -11,8 +11,9 @@ mod types;
 pub use error::{ConfigError, Location};
 pub use template::template;
 pub use types::{
-    Config, Date, DisclosureSettings, DocumentLocation, IncidentSettings, ManualEvidence, Product,
-    ProductLine, ReleaseSettings, SecretsSettings, SourceSettings, Sro, Vendor,
+    Config, Date, DisclosureSettings, DocumentLocation, IncidentSettings, LifecycleSettings,
+    LifecycleVersion, ManualEvidence, Moment, NonEmpty, Product, ProductLine, ReleaseSettings,
+    SecretsSettings, SourceSettings, Sro, Vendor,
 };
 
 use std::path::{Path, PathBuf};

@@ -91,6 +91,22 @@ line = "{product_id}"          # a product line id declared above
 # plan = "docs/incident-response.md"            # the published incident-support plan
 # log = ".safeguard/incidents.jsonl"            # the append-only incident log
 # notify_within_hours = 72                      # target from detection to telling customers
+
+# Product lifecycle (`safeguard lifecycle check`, claims 4.1.1, 4.1.2, 4.1.3, 4.2.1). Dates are
+# YYYY-MM-DD (that day in UTC) or RFC 3339 date-times with an offset. Paths are relative to
+# this file.
+# [lifecycle]
+# update_policy = "docs/updates.md"             # how often updates ship and how they are applied
+# user_docs = ["docs/secure-use.md"]            # secure use and how to apply updates
+# file = "lifecycle.json"                       # optional OpenEoX-style JSON with more versions
+# [[lifecycle.versions]]
+# product = "acme-server"                       # optional when there is one product
+# version = "4.2"                               # required
+# general_availability = 2025-01-15
+# end_of_security_support = 2027-01-15
+# end_of_life = 2027-07-15
+# notice_published = 2025-12-01                 # when customers were told the end date
+# shipped = true                                # still offered for download or sale
 "#
     )
 }

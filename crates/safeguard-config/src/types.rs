@@ -40,6 +40,10 @@ pub struct Config {
     /// The incident-support plan and incident log (claims 4.3.1, 4.3.2).
     #[serde(default)]
     pub incidents: IncidentSettings,
+    /// Product lifecycle: end-of-support dates, notices, update policy and user documentation
+    /// (claims 4.1.1, 4.1.2, 4.1.3, 4.2.1). `None` when the file has no `[lifecycle]` table.
+    #[serde(default)]
+    pub lifecycle: Option<LifecycleSettings>,
 }
 
 /// `[disclosure]`: the fields of the security.txt Safeguard writes. A field that may repeat
@@ -133,6 +137,126 @@ impl IncidentSettings {
     /// The log path in force.
     pub fn log(&self) -> &str {
         self.log.as_deref().unwrap_or(Self::DEFAULT_LOG)
+    }
+}
+
+/// `[lifecycle]`: paths are relative to `safeguard.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifecycleSettings {
+    /// Where the update policy (how often updates ship, how they are applied) is published
+    /// (claim 4.1.2).
+    #[serde(default)]
+    pub update_policy: Option<String>,
+    /// User documentation on secure use and on applying updates (claim 4.1.3).
+    #[serde(default)]
+    pub user_docs: Vec<String>,
+    /// An OpenEoX-style JSON file with more versions.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// The product versions and their lifecycle dates.
+    #[serde(default)]
+    pub versions: Vec<LifecycleVersion>,
+}
+
+/// One `[[lifecycle.versions]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifecycleVersion {
+    /// The product; optional when the vendor has one product.
+    #[serde(default, deserialize_with = "non_empty_opt")]
+    pub product: Option<String>,
+    /// The version (or version line, `4.2`).
+    pub version: Spanned<NonEmpty>,
+    #[serde(default)]
+    pub general_availability: Option<Spanned<Moment>>,
+    #[serde(default)]
+    pub end_of_security_support: Option<Spanned<Moment>>,
+    #[serde(default)]
+    pub end_of_life: Option<Spanned<Moment>>,
+    /// When customers were told the end-of-support date.
+    #[serde(default)]
+    pub notice_published: Option<Spanned<Moment>>,
+    /// Still offered for download or sale (default true).
+    #[serde(default = "yes")]
+    pub shipped: bool,
+}
+
+/// A non-empty, trimmed string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NonEmpty(pub String);
+
+impl<'de> Deserialize<'de> for NonEmpty {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        non_empty(d).map(NonEmpty)
+    }
+}
+
+/// A point in time: a full date (`2027-01-15`, that day at 00:00 UTC) or an RFC 3339
+/// date-time with an offset (`2027-01-15T09:00:00+14:00`). Compared in UTC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moment {
+    /// As written.
+    pub text: String,
+    /// The instant, in UTC.
+    pub utc: time::OffsetDateTime,
+    /// Written as a date without a time of day.
+    pub date_only: bool,
+}
+
+impl Moment {
+    /// Parse `YYYY-MM-DD` or an RFC 3339 date-time with an offset (`Z` or `±HH:MM`).
+    pub fn parse(s: &str) -> Result<Moment, String> {
+        let t = s.trim();
+        if let Ok(d) = Date::parse(t)
+            && t.len() == 10
+        {
+            return Ok(Moment {
+                text: t.to_string(),
+                utc: d.0.midnight().assume_utc(),
+                date_only: true,
+            });
+        }
+        match time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+            .ok()
+            .and_then(|dt| dt.checked_to_offset(time::UtcOffset::UTC))
+        {
+            Some(utc) => Ok(Moment {
+                text: t.to_string(),
+                utc,
+                date_only: false,
+            }),
+            None => Err(format!(
+                "`{t}` is not a date: expected YYYY-MM-DD (e.g. 2027-01-15) or an RFC 3339 date-time with an offset (e.g. 2027-01-15T09:00:00+01:00)"
+            )),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Moment {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Toml(toml::value::Datetime),
+            Text(String),
+        }
+        let text = match Raw::deserialize(d).map_err(|_| {
+            serde::de::Error::custom(
+                "expected a date such as 2027-01-15 or a date-time with an offset",
+            )
+        })? {
+            Raw::Toml(dt) => {
+                if dt.time.is_some() && dt.offset.is_none() {
+                    return Err(serde::de::Error::custom(format!(
+                        "`{dt}` has no time zone offset: add `Z` or `+HH:MM`, or give a date only"
+                    )));
+                }
+                dt.to_string()
+            }
+            Raw::Text(s) => s,
+        };
+        Moment::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 

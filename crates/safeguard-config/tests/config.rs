@@ -93,12 +93,14 @@ fn template_parses_and_names_the_vendor() {
                 || l.starts_with("# [release]")
                 || l.starts_with("# [disclosure]")
                 || l.starts_with("# [incidents]")
+                || l.starts_with("# [lifecycle]")
+                || l.starts_with("# [[lifecycle.versions]]")
                 || (l.starts_with("# ")
                     && l[2..].contains(" = ")
                     && !l.contains("[sro]")
                     && !l.starts_with("# name")
                     && !l.starts_with("# role")
-                    && !l.starts_with("# version"))
+                    && !l.starts_with("# version = \"1.0.0\""))
             {
                 l[2..].replace("<64 hex digits>", &"a".repeat(64))
             } else {
@@ -133,6 +135,10 @@ fn template_parses_and_names_the_vendor() {
         Some("docs/incident-response.md")
     );
     assert_eq!(c.incidents.notify_within_hours, Some(72));
+    let l = c.lifecycle.as_ref().expect("[lifecycle] uncommented");
+    assert_eq!(l.update_policy.as_deref(), Some("docs/updates.md"));
+    assert_eq!(l.versions.len(), 1);
+    assert_eq!(l.versions[0].version.get_ref().0, "4.2");
 }
 
 #[test]

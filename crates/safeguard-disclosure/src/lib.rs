@@ -3,6 +3,7 @@
 //! ([`SecurityPolicyCollector`]).
 
 pub mod incident;
+pub mod lifecycle;
 pub mod lint;
 mod policy;
 pub mod scan;

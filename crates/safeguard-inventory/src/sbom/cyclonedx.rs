@@ -7,7 +7,9 @@ use safeguard_model::{Component, HashAlg, Location, Relationship, Scope};
 use serde::{Deserialize, Serialize};
 
 use super::common::{self, Entry, PROP_PREFIX, RawPackage};
-use super::{CdxVersion, Document, MAX_NESTING, Metadata, SbomFormat, Subject, json_scan};
+use super::{
+    CdxVersion, Document, MAX_NESTING, Metadata, SbomFormat, Subject, SubjectLifecycle, json_scan,
+};
 use crate::ParseError;
 use crate::discover::Inventory;
 
@@ -36,10 +38,17 @@ struct Bom<'a> {
 #[derive(Serialize)]
 struct BomMetadata {
     timestamp: String,
+    lifecycles: Vec<OutLifecycle>,
     tools: OutTools,
     component: OutSubject,
     #[serde(skip_serializing_if = "Option::is_none")]
     supplier: Option<OutOrganization>,
+}
+
+/// A pre-defined lifecycle phase (CycloneDX 1.5+ `metadata.lifecycles[]`).
+#[derive(Serialize)]
+struct OutLifecycle {
+    phase: &'static str,
 }
 
 #[derive(Serialize)]
@@ -167,7 +176,23 @@ fn subject_ref(subject: &Subject) -> String {
 /// component's recorded edges; `compositions` says `complete` only when the inventory has no
 /// coverage gaps and no errors. `serialNumber` is a UUID derived from a SHA-256 of the rest
 /// of the document.
+///
+/// `metadata.lifecycles` is `[{"phase": "build"}]`: the BOM is made from lockfiles, which hold
+/// the resolved versions a build uses.
 pub fn write_cyclonedx(inv: &Inventory, meta: &Metadata, version: CdxVersion) -> String {
+    write_cyclonedx_with_lifecycle(inv, meta, version, None)
+}
+
+/// [`write_cyclonedx`], with the product version's lifecycle dates (when known) as properties
+/// of `metadata.component`: `safeguard:lifecycle:general_availability`,
+/// `safeguard:lifecycle:end_of_security_support` and `safeguard:lifecycle:end_of_life`, each
+/// valued with the date as written (`YYYY-MM-DD` or RFC 3339).
+pub fn write_cyclonedx_with_lifecycle(
+    inv: &Inventory,
+    meta: &Metadata,
+    version: CdxVersion,
+    lifecycle: Option<&SubjectLifecycle>,
+) -> String {
     let entries = common::entries(inv);
     let root = subject_ref(&meta.subject);
     let with_lines = version >= CdxVersion::V1_6;
@@ -204,6 +229,20 @@ pub fn write_cyclonedx(inv: &Inventory, meta: &Metadata, version: CdxVersion) ->
     if let Some(commit) = &subject.commit {
         subject_props.push(property("commit", commit.clone()));
     }
+    if let Some(l) = lifecycle {
+        for (name, value) in [
+            ("lifecycle:general_availability", &l.general_availability),
+            (
+                "lifecycle:end_of_security_support",
+                &l.end_of_security_support,
+            ),
+            ("lifecycle:end_of_life", &l.end_of_life),
+        ] {
+            if let Some(v) = value {
+                subject_props.push(property(name, v.clone()));
+            }
+        }
+    }
     let mut bom = Bom {
         schema: format!("http://cyclonedx.org/schema/bom-{}.schema.json", version),
         bom_format: "CycloneDX",
@@ -212,6 +251,7 @@ pub fn write_cyclonedx(inv: &Inventory, meta: &Metadata, version: CdxVersion) ->
         version: 1,
         metadata: BomMetadata {
             timestamp: common::timestamp(meta.timestamp),
+            lifecycles: vec![OutLifecycle { phase: "build" }],
             tools: OutTools {
                 components: vec![OutTool {
                     ty: "application",
@@ -624,4 +664,100 @@ pub(crate) fn convert(path: &str, bom: CdxIn) -> Result<Document, ParseError> {
         components,
         tool,
     })
+}
+
+#[cfg(test)]
+mod lifecycle_tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn schema_dir() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/testdata/cyclonedx-specification/schema")
+    }
+
+    fn load(name: &str) -> Value {
+        let path = schema_dir().join(name);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (test data lives in ../shared)", path.display()));
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn schema_errors(version: &str, doc: &Value) -> Vec<String> {
+        let schema = load(&format!("bom-{version}.schema.json"));
+        let mut builder = jsonschema::Registry::new();
+        for f in [
+            "spdx.schema.json",
+            "jsf-0.82.schema.json",
+            "cryptography-defs.schema.json",
+        ] {
+            let s = load(f);
+            let id = s["$id"].as_str().unwrap().to_string();
+            builder = builder.add(id, s).unwrap();
+        }
+        let registry = builder.prepare().unwrap();
+        let validator = jsonschema::options()
+            .offline()
+            .with_registry(&registry)
+            .build(&schema)
+            .unwrap();
+        validator
+            .iter_errors(doc)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect()
+    }
+
+    fn meta() -> Metadata {
+        Metadata {
+            tool_name: "safeguard".into(),
+            tool_version: "0.1.0".into(),
+            timestamp: time::macros::datetime!(2026-01-01 00:00 UTC),
+            subject: Subject {
+                name: "acme-server".into(),
+                version: Some("4.2".into()),
+                commit: None,
+                supplier: None,
+            },
+        }
+    }
+
+    #[test]
+    fn lifecycles_and_end_of_support_properties_are_schema_valid() {
+        let lc = SubjectLifecycle {
+            general_availability: Some("2025-01-15".into()),
+            end_of_security_support: Some("2027-01-15T09:00:00+01:00".into()),
+            end_of_life: None,
+        };
+        for v in [CdxVersion::V1_5, CdxVersion::V1_6, CdxVersion::V1_7] {
+            let text = write_cyclonedx_with_lifecycle(&Inventory::default(), &meta(), v, Some(&lc));
+            let doc: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(
+                doc["metadata"]["lifecycles"],
+                serde_json::json!([{"phase": "build"}])
+            );
+            let props = &doc["metadata"]["component"]["properties"];
+            assert_eq!(
+                props,
+                &serde_json::json!([
+                    {"name": "safeguard:lifecycle:general_availability", "value": "2025-01-15"},
+                    {"name": "safeguard:lifecycle:end_of_security_support", "value": "2027-01-15T09:00:00+01:00"},
+                ])
+            );
+            let errors = schema_errors(v.as_str(), &doc);
+            assert!(errors.is_empty(), "{v}: {errors:#?}");
+        }
+        // Without lifecycle data: the phase only, no properties.
+        let doc: Value = serde_json::from_str(&write_cyclonedx(
+            &Inventory::default(),
+            &meta(),
+            CdxVersion::V1_6,
+        ))
+        .unwrap();
+        assert_eq!(doc["metadata"]["lifecycles"][0]["phase"], "build");
+        assert!(doc["metadata"]["component"].get("properties").is_none());
+        // A phase outside the schema's enumeration is rejected, so the check above can fail.
+        let mut bad = doc.clone();
+        bad["metadata"]["lifecycles"][0]["phase"] = "compile".into();
+        assert!(!schema_errors("1.6", &bad).is_empty());
+    }
 }

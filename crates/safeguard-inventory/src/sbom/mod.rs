@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use crate::discover::{Inventory, ScannedFile};
 use crate::{Extractor, FileKind, Input, ParseError, file_name};
 
-pub use cyclonedx::write_cyclonedx;
+pub use cyclonedx::{write_cyclonedx, write_cyclonedx_with_lifecycle};
 pub use spdx::write_spdx;
 
 /// Components nested deeper than this (CycloneDX `components` inside `components`) are not
@@ -104,6 +104,19 @@ pub struct Metadata {
     pub timestamp: time::OffsetDateTime,
     /// The product described.
     pub subject: Subject,
+}
+
+/// The product version's lifecycle dates, written by [`write_cyclonedx_with_lifecycle`] as
+/// `safeguard:lifecycle:*` properties of the subject. Values are dates as written
+/// (`YYYY-MM-DD` or RFC 3339 date-times).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubjectLifecycle {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub general_availability: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_of_security_support: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_of_life: Option<String>,
 }
 
 /// Which SBOM format a document was read from.
