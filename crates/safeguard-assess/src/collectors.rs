@@ -52,6 +52,10 @@ pub fn registry(
             settings: config.release.clone(),
             base: config_dir.to_path_buf(),
         }),
+        Box::new(crate::communication::CommunicationCollector {
+            config: config.clone(),
+            base: config_dir.to_path_buf(),
+        }),
         Box::new(ManualRegister {
             config: config.clone(),
             base: config_dir.to_path_buf(),

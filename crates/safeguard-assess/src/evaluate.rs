@@ -199,7 +199,8 @@ fn automated(id: ClaimId, ev: &[Cited<'_>]) -> Option<Outcome> {
                 None
             }
         })
-        .map(|(i, p)| disclosure_published(i, p)),
+        .map(|(i, p)| disclosure_published(i, p))
+        .map(|o| with_communication(o, ev, "3.2.1")),
         (3, 2, 2) => find(ev, |f| {
             if let Facts::SecurityPolicy(p) = f {
                 Some(p)
@@ -207,7 +208,11 @@ fn automated(id: ClaimId, ev: &[Cited<'_>]) -> Option<Outcome> {
                 None
             }
         })
-        .map(|(i, p)| disclosure_confidential(i, p)),
+        .map(|(i, p)| disclosure_confidential(i, p))
+        .map(|o| with_communication(o, ev, "3.2.2")),
+        (4, _, _) => find(ev, communication_of).and_then(|(i, c)| {
+            communication_claim(i, c, &format!("{}.{}.{}", id.theme, id.principle, id.claim))
+        }),
         _ => None,
     }
 }
@@ -443,6 +448,141 @@ fn components_identified(id: &str, c: &CompositionFacts) -> Outcome {
             ),
             &[id],
         )
+    }
+}
+
+fn communication_of(f: &Facts) -> Option<&safeguard_model::facts::CommunicationFacts> {
+    if let Facts::Communication(c) = f {
+        Some(c)
+    } else {
+        None
+    }
+}
+
+/// `check at location (detail)` for the argument.
+fn describe_check(c: &safeguard_model::facts::CommunicationCheck) -> String {
+    let place = c
+        .location
+        .as_deref()
+        .map(|l| format!(" ({l})"))
+        .unwrap_or_default();
+    format!("{} {}{place}: {}", c.source, c.check, c.detail)
+}
+
+/// A theme-4 claim judged from the communication checks that support it: met when every
+/// check passes (pending clocks do not count against it), not met when none does, partially
+/// met otherwise. `None` when no check supports the claim.
+fn communication_claim(
+    id: &str,
+    c: &safeguard_model::facts::CommunicationFacts,
+    claim: &str,
+) -> Option<Outcome> {
+    let checks: Vec<_> = c.checks.iter().filter(|k| k.claim == claim).collect();
+    if checks.is_empty() {
+        return None;
+    }
+    let failed: Vec<String> = checks
+        .iter()
+        .filter(|k| k.status == "fail")
+        .map(|k| describe_check(k))
+        .collect();
+    let pending: Vec<String> = checks
+        .iter()
+        .filter(|k| k.status == "pending")
+        .map(|k| describe_check(k))
+        .collect();
+    let passed = checks.iter().filter(|k| k.status == "pass").count();
+    let sources: Vec<String> = {
+        let mut s: Vec<String> = checks.iter().map(|k| k.source.clone()).collect();
+        s.dedup();
+        s
+    };
+    let base = format!(
+        "{passed} of {} checks from {} pass.",
+        checks.len(),
+        sources.join(" and ")
+    );
+    let pend = if pending.is_empty() {
+        String::new()
+    } else {
+        format!(" Pending: {}.", list(&pending, 3))
+    };
+    Some(if failed.is_empty() {
+        let passed_list: Vec<String> = checks
+            .iter()
+            .filter(|k| k.status == "pass")
+            .map(|k| describe_check(k))
+            .collect();
+        Outcome::new(
+            Status::Met,
+            format!("{base} {}.{pend}", list(&passed_list, 3)),
+            &[id],
+        )
+    } else if passed == 0 && pending.is_empty() {
+        Outcome::new(
+            Status::NotMet,
+            format!("{base} Failing: {}.", list(&failed, 4)),
+            &[id],
+        )
+    } else {
+        Outcome::new(
+            Status::PartiallyMet,
+            format!("{base} Failing: {}.{pend}", list(&failed, 4)),
+            &[id],
+        )
+    })
+}
+
+/// Add the security.txt and disclosure-policy checks for `claim` to a 3.2 outcome. A failed
+/// required check (a required policy element absent, an invalid or expired security.txt)
+/// keeps the claim from being met.
+fn with_communication(o: Outcome, ev: &[Cited<'_>], claim: &str) -> Outcome {
+    let Some((cid, c)) = find(ev, communication_of) else {
+        return o;
+    };
+    let checks: Vec<_> = c.checks.iter().filter(|k| k.claim == claim).collect();
+    if checks.is_empty() {
+        return o;
+    }
+    let failed_required: Vec<String> = checks
+        .iter()
+        .filter(|k| k.status == "fail" && k.required)
+        .map(|k| describe_check(k))
+        .collect();
+    let failed_other: Vec<String> = checks
+        .iter()
+        .filter(|k| k.status == "fail" && !k.required)
+        .map(|k| describe_check(k))
+        .collect();
+    let passed = checks.iter().filter(|k| k.status == "pass").count();
+    let mut argument = format!(
+        "{} The disclosure checks pass {passed} of {}.",
+        o.argument,
+        checks.len()
+    );
+    if !failed_required.is_empty() {
+        argument.push_str(&format!(
+            " Required but failing: {}.",
+            list(&failed_required, 4)
+        ));
+    }
+    if !failed_other.is_empty() {
+        argument.push_str(&format!(
+            " Recommended but missing: {}.",
+            list(&failed_other, 4)
+        ));
+    }
+    let status = if o.status == Status::Met && !failed_required.is_empty() {
+        Status::PartiallyMet
+    } else {
+        o.status
+    };
+    let mut cites = o.cites;
+    cites.push(cid.to_string());
+    Outcome {
+        status,
+        argument,
+        cites,
     }
 }
 
@@ -988,7 +1128,120 @@ fn day(rfc3339: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::list;
+    use super::*;
+    use safeguard_model::facts::{CommunicationCheck, CommunicationFacts};
+
+    fn check(claim: &str, status: &str, required: bool, name: &str) -> CommunicationCheck {
+        CommunicationCheck {
+            claim: claim.into(),
+            source: "lifecycle".into(),
+            check: name.into(),
+            status: status.into(),
+            required,
+            location: Some("acme 4.2".into()),
+            detail: format!("{name} {status}"),
+        }
+    }
+
+    fn facts(checks: Vec<CommunicationCheck>) -> CommunicationFacts {
+        CommunicationFacts {
+            sources: vec!["safeguard.toml [lifecycle]".into()],
+            checks,
+            errors: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn theme_four_claims_from_communication_checks() {
+        let f = facts(vec![
+            check("4.2.1", "pass", true, "notice-period"),
+            check("4.2.1", "pass", true, "notice-due"),
+            check("4.1.1", "pass", true, "end-of-support-date"),
+            check("4.1.1", "fail", true, "shipped-after-end"),
+            check("4.1.2", "fail", true, "update-policy"),
+            check("4.3.2", "pending", true, "cra-final-report"),
+        ]);
+        let o = communication_claim("e1", &f, "4.2.1").expect("checks");
+        assert_eq!(o.status, Status::Met);
+        assert!(
+            o.argument.starts_with("2 of 2 checks from lifecycle pass."),
+            "{}",
+            o.argument
+        );
+        assert_eq!(o.cites, ["e1"]);
+        let o = communication_claim("e1", &f, "4.1.1").expect("checks");
+        assert_eq!(o.status, Status::PartiallyMet);
+        assert!(
+            o.argument.contains(
+                "Failing: `lifecycle shipped-after-end (acme 4.2): shipped-after-end fail`"
+            ),
+            "{}",
+            o.argument
+        );
+        assert_eq!(
+            communication_claim("e1", &f, "4.1.2")
+                .expect("checks")
+                .status,
+            Status::NotMet
+        );
+        // A pending clock is neither a pass nor a failure.
+        let o = communication_claim("e1", &f, "4.3.2").expect("checks");
+        assert_eq!(o.status, Status::Met);
+        assert!(o.argument.contains("Pending: "), "{}", o.argument);
+        assert_eq!(communication_claim("e1", &f, "4.3.1"), None);
+    }
+
+    #[test]
+    fn disclosure_checks_refine_principle_3_2() {
+        let f = facts(vec![
+            check("3.2.1", "pass", true, "scope"),
+            check("3.2.1", "fail", false, "safe_harbour"),
+            check("3.2.2", "fail", true, "confidential_channel"),
+        ]);
+        let e = Evidence {
+            subject: safeguard_model::Subject::default(),
+            observed_at: "2026-01-01T00:00:00Z".into(),
+            producer: safeguard_model::Producer {
+                tool: "safeguard".into(),
+                version: "test".into(),
+                collector: "communication".into(),
+                ci_run: None,
+            },
+            claims: Vec::new(),
+            summary: String::new(),
+            facts: Facts::Communication(f),
+            artefacts: Vec::new(),
+        };
+        let ev = [Cited {
+            id: "c1",
+            evidence: &e,
+        }];
+        let met = Outcome::new(
+            Status::Met,
+            "SECURITY.md names security@acme.example.",
+            &["p1"],
+        );
+        // An optional element missing is reported but does not lower the status.
+        let o = with_communication(met.clone(), &ev, "3.2.1");
+        assert_eq!(o.status, Status::Met);
+        assert!(
+            o.argument
+                .contains("Recommended but missing: `lifecycle safe_harbour"),
+            "{}",
+            o.argument
+        );
+        assert_eq!(o.cites, ["p1", "c1"]);
+        // A required element failing does.
+        let o = with_communication(met.clone(), &ev, "3.2.2");
+        assert_eq!(o.status, Status::PartiallyMet);
+        assert!(
+            o.argument.contains("Required but failing: "),
+            "{}",
+            o.argument
+        );
+        // No checks for the claim: unchanged.
+        assert_eq!(with_communication(met.clone(), &[], "3.2.1"), met);
+    }
 
     #[test]
     fn lists_read_as_english() {
@@ -998,5 +1251,6 @@ mod tests {
         assert_eq!(list(&items(2), 3), "`f1` and `f2`");
         assert_eq!(list(&items(3), 3), "`f1`, `f2` and `f3`");
         assert_eq!(list(&items(5), 3), "`f1`, `f2`, `f3` and 2 more");
+        assert_eq!(list(&items(0), 0), "");
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod assessment;
 pub mod collectors;
+pub mod communication;
 pub mod composition;
 pub mod evaluate;
 pub mod export;

@@ -318,6 +318,7 @@ pub fn references(e: &Evidence) -> Vec<String> {
             v.extend(s.baseline.iter().cloned());
             v
         }
+        Facts::Communication(c) => c.sources.clone(),
         Facts::Releases(r) => {
             let mut v: Vec<String> = r.artifacts.iter().map(|a| a.path.clone()).collect();
             v.extend(r.provenance_bundles.iter().cloned());

@@ -38,6 +38,10 @@ pub enum Facts {
     /// Release artefacts: their signatures and provenance attestations, the verification
     /// instructions customers are given, and reproducible-build reports (3.1.1, 2.2.1, 2.2.2).
     Releases(ReleaseFacts),
+    /// What customers are told: security.txt, the disclosure-policy lint, product lifecycle
+    /// and end-of-support notice, the incident-support plan and incident timeliness
+    /// (3.2.1, 3.2.2, 4.1.1, 4.1.2, 4.1.3, 4.2.1, 4.3.1, 4.3.2).
+    Communication(CommunicationFacts),
     /// One entry of the manual evidence register in `safeguard.toml`.
     ManualDocument(ManualDocumentFacts),
     /// One principle of a hand-written self-assessment imported with `assess --import`.
@@ -58,6 +62,7 @@ impl Facts {
             Facts::CiAudit(_) => "ci-audit",
             Facts::Secrets(_) => "secrets",
             Facts::Releases(_) => "releases",
+            Facts::Communication(_) => "communication",
             Facts::ManualDocument(_) => "manual-document",
             Facts::ImportedStatement(_) => "imported-statement",
         }
@@ -384,6 +389,44 @@ pub struct CiAuditFacts {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+/// What customers are told, as checks: one per element, document or clock, each supporting
+/// one claim.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommunicationFacts {
+    /// The documents and files read (paths relative to the assessed tree or the
+    /// configuration), sorted.
+    pub sources: Vec<String>,
+    /// The checks, in source order.
+    pub checks: Vec<CommunicationCheck>,
+    /// Inputs that could not be read or are malformed (`path: message`).
+    pub errors: Vec<String>,
+}
+
+/// One check of [`CommunicationFacts`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommunicationCheck {
+    /// The claim it supports (`3.2.1`, `4.2.1`, …).
+    pub claim: String,
+    /// Where it comes from: `security.txt`, `disclosure-policy`, `lifecycle`,
+    /// `incident-plan`, `incident-log`.
+    pub source: String,
+    /// What was checked (`contact`, `notice-period`, `cra-early-warning`, …).
+    pub check: String,
+    /// `pass` or `fail` (`pending` for a clock whose deadline has not passed).
+    pub status: String,
+    /// A failure of this check alone keeps the claim from being met (a required element of a
+    /// policy); other failures are reported in the argument.
+    #[serde(default)]
+    pub required: bool,
+    /// The file and line, or the product version or incident, when specific.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// What was found, in words.
+    pub detail: String,
 }
 
 /// Release artefacts and what vouches for them.
