@@ -348,7 +348,7 @@ fn weak_hash_text_mode_and_expired_key() {
     let t0 = 1_577_836_800i64; // 2020-01-01
     let fpr = g.gpg(&[
         "--faked-system-time",
-        &t0.to_string(),
+        &format!("{t0}!"),
         "--quick-gen-key",
         "Exp <exp@example.org>",
         "ed25519",
@@ -359,7 +359,9 @@ fn weak_hash_text_mode_and_expired_key() {
     let fpr = g.fingerprints("exp@example.org").remove(0);
 
     // The key is valid for one day from t0: every signature is made inside it.
-    let one_h = (t0 + 3600).to_string();
+    // A `!` freezes gpg's clock at the time given; without it the clock runs on from there,
+    // and a slow machine stamps a later second.
+    let one_h = format!("{}!", t0 + 3600);
 
     // SHA-1 document signatures are refused.
     let sha1 = g.sign(
@@ -405,7 +407,7 @@ fn weak_hash_text_mode_and_expired_key() {
 
     // Signed at t0 + 5 h while the key was valid for a day; then the key's expiry is moved
     // (by a newer self-signature made at t0 + 3 h) to t0 + 4 h: the signature is now after it.
-    let five_h = (t0 + 5 * 3600).to_string();
+    let five_h = format!("{}!", t0 + 5 * 3600);
     let late_sig = g.sign(
         &fpr,
         DATA,
@@ -418,7 +420,7 @@ fn weak_hash_text_mode_and_expired_key() {
     }
     g.gpg(&[
         "--faked-system-time",
-        &(t0 + 3 * 3600).to_string(),
+        &format!("{}!", t0 + 3 * 3600),
         "--quick-set-expire",
         &fpr,
         "seconds=3600",
