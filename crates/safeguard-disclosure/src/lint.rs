@@ -416,28 +416,6 @@ fn lint_element(el: Element, lines: &[DocLine<'_>]) -> ElementResult {
     )
 }
 
-const NUMBER_WORDS: [&str; 20] = [
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "fourteen",
-    "fifteen",
-    "twenty",
-    "thirty",
-    "forty-five",
-    "sixty",
-    "ninety",
-    "a few",
-];
 const UNITS: [&str; 5] = ["hour", "day", "week", "month", "h "];
 
 /// True when the (lowercase) text holds a number followed closely by a time unit.
@@ -452,7 +430,7 @@ fn has_duration(lower: &str) -> bool {
             && digits
                 .chars()
                 .all(|c| c.is_ascii_digit() || c == '-' || c == '–'))
-            || NUMBER_WORDS.contains(w);
+            || crate::scan::NUMBER_WORDS.contains(w);
         if !is_num {
             continue;
         }

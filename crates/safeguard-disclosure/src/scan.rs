@@ -347,7 +347,8 @@ pub fn discourages_public_reports(text: &str) -> bool {
     })
 }
 
-const NUMBER_WORDS: &[&str] = &[
+/// Numbers written as words, as policies state times ("within five working days").
+pub(crate) const NUMBER_WORDS: &[&str] = &[
     "one",
     "two",
     "three",
@@ -358,6 +359,7 @@ const NUMBER_WORDS: &[&str] = &[
     "eight",
     "nine",
     "ten",
+    "eleven",
     "twelve",
     "fourteen",
     "fifteen",
