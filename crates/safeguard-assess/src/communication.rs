@@ -107,16 +107,7 @@ impl Collector for CommunicationCollector {
 }
 
 fn read_doc(path: &Path) -> Result<Vec<u8>, String> {
-    use std::io::Read as _;
-    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut buf = Vec::new();
-    f.take(MAX_DOC + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| e.to_string())?;
-    if buf.len() as u64 > MAX_DOC {
-        return Err(format!("larger than {} MiB", MAX_DOC >> 20));
-    }
-    Ok(buf)
+    crate::releases::read_at_most(path, MAX_DOC)
 }
 
 struct Out {

@@ -233,7 +233,8 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
     read_at_most(path, MAX_DOCUMENT)
 }
 
-fn read_at_most(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+/// Read a whole file of at most `limit` bytes; the error is a reason in words.
+pub(crate) fn read_at_most(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
     let mut buf = Vec::new();
     file.take(limit + 1)

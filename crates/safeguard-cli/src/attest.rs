@@ -899,9 +899,8 @@ fn attest_scan(a: ScanAttestArgs, quiet: bool) -> Result<ExitCode> {
 pub fn verify_attestation(a: VerifyAttestationArgs, quiet: bool) -> Result<ExitCode> {
     use safeguard_attest::intoto::{PREDICATE_SLSA_PROVENANCE_V1, Statement};
     use safeguard_attest::policy;
-    let data = artifact_bytes(&a.file)?;
-    let digest = safeguard_attest::hash::sha256(&data);
-    drop(data);
+    let digest = safeguard_attest::hash::sha256_file(&a.file)
+        .with_context(|| format!("{}: cannot read", a.file.display()))?;
     let bundle_json = read(&a.bundle)?;
     let pem = String::from_utf8(read(&a.key)?)
         .map_err(|_| anyhow::anyhow!("{}: not a PEM text file", a.key.display()))?;
