@@ -47,6 +47,19 @@ pub fn registry(
             supplier: config.vendor.name.clone(),
             supplier_sboms: supplier_sboms.to_vec(),
             vuln_db: vuln_db.map(Path::to_path_buf),
+            lifecycle: (config.products.len() == 1)
+                .then(|| {
+                    let p = &config.products[0];
+                    let mut names = vec![p.id.get_ref().as_str()];
+                    names.extend(p.name.as_deref());
+                    crate::composition::subject_lifecycle(
+                        config,
+                        config_dir,
+                        &names,
+                        p.version.as_deref(),
+                    )
+                })
+                .flatten(),
         }),
         Box::new(crate::releases::ReleasesCollector {
             settings: config.release.clone(),

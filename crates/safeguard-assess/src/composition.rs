@@ -2,7 +2,7 @@
 //! hashes (1.2.2), and the SBOM written into the report folder.
 
 use safeguard_inventory::discover::{self, ScannedFile};
-use safeguard_inventory::sbom::{self, CdxVersion, Document, Metadata, Subject};
+use safeguard_inventory::sbom::{self, CdxVersion, Document, Metadata, Subject, SubjectLifecycle};
 use safeguard_inventory::{FileKind, Inventory};
 use safeguard_model::{ClaimId, CollectContext, CollectError, Collector, Evidence, Facts};
 
@@ -24,6 +24,29 @@ pub struct CompositionCollector {
     pub supplier_sboms: Vec<Document>,
     /// The offline vulnerability database the components are checked against (3.3.1).
     pub vuln_db: Option<std::path::PathBuf>,
+    /// The product version's lifecycle dates from `[lifecycle]`, written into the SBOM.
+    pub lifecycle: Option<SubjectLifecycle>,
+}
+
+/// The lifecycle dates `[lifecycle]` gives for this version of the configuration's product,
+/// as the SBOM writes them. `None` when there is no such entry or the lifecycle data cannot be
+/// read (the communication collector reports why).
+pub fn subject_lifecycle(
+    config: &safeguard_config::Config,
+    base: &std::path::Path,
+    product_names: &[&str],
+    version: Option<&str>,
+) -> Option<SubjectLifecycle> {
+    let settings = config.lifecycle.as_ref()?;
+    let lc = safeguard_disclosure::lifecycle::load(settings, base).ok()?;
+    let v = lc.find(product_names, version?)?;
+    let text =
+        |w: &Option<safeguard_disclosure::lifecycle::When>| w.as_ref().map(|w| w.text.clone());
+    Some(SubjectLifecycle {
+        general_availability: text(&v.general_availability),
+        end_of_security_support: text(&v.end_of_security_support),
+        end_of_life: text(&v.end_of_life),
+    })
 }
 
 const CLAIMS: [ClaimId; 2] = [ClaimId::new(1, 2, 1), ClaimId::new(1, 2, 2)];
@@ -92,7 +115,13 @@ impl Collector for CompositionCollector {
         record.artefacts = vec![
             cx.artefacts.put(
                 SBOM_FILES[0],
-                sbom::write_cyclonedx(&inv, &meta, CdxVersion::V1_6).into_bytes(),
+                sbom::write_cyclonedx_with_lifecycle(
+                    &inv,
+                    &meta,
+                    CdxVersion::V1_6,
+                    self.lifecycle.as_ref(),
+                )
+                .into_bytes(),
             ),
             cx.artefacts
                 .put(SBOM_FILES[1], sbom::write_spdx(&inv, &meta).into_bytes()),

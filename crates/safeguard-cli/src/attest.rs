@@ -767,16 +767,18 @@ fn attest_sbom(a: SbomAttestArgs, quiet: bool, now: time::OffsetDateTime) -> Res
             for e in &inv.errors {
                 eprintln!("warning: {e} (its components are not in the SBOM)");
             }
+            let (subject, lifecycle) = crate::sbom::subject_and_lifecycle(&a.repo)?;
             let meta = safeguard_inventory::sbom::Metadata {
                 tool_name: "safeguard".into(),
                 tool_version: env!("CARGO_PKG_VERSION").into(),
                 timestamp: now,
-                subject: crate::sbom::subject_of(&a.repo)?,
+                subject,
             };
-            let bom = safeguard_inventory::sbom::write_cyclonedx(
+            let bom = safeguard_inventory::sbom::write_cyclonedx_with_lifecycle(
                 &inv,
                 &meta,
                 safeguard_inventory::sbom::CdxVersion::V1_6,
+                lifecycle.as_ref(),
             );
             (
                 format!("the SBOM of {}", a.repo.display()),

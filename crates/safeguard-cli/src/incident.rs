@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use safeguard_disclosure::incident::log::{
-    CraKind, Fields, Incident, IncidentStatus, Log, Severity, parse_timestamp,
+    Clearable, CraKind, Fields, Incident, IncidentStatus, Log, Severity, parse_timestamp,
 };
 use safeguard_disclosure::incident::plan;
 use safeguard_disclosure::incident::timeliness::{self, ClockStatus, Settings};
@@ -23,6 +23,7 @@ pub const INCIDENT_HELP: &str = "Examples:
   safeguard incident record --title \"API outage\" --severity high --affects-customers \\
       --detected-at 2025-06-01T09:30:00+01:00
   safeguard incident update INC-2025-001 --customers-notified-at 2025-06-01T15:00:00Z
+  safeguard incident update INC-2025-001 --clear fixed-at      a time recorded by mistake
   safeguard incident list --all
   safeguard incident report --format markdown
   safeguard incident report --now 2025-06-05T00:00:00Z
@@ -103,6 +104,9 @@ pub struct FieldArgs {
     status: Option<StatusArg>,
     #[arg(long)]
     notes: Option<String>,
+    /// Empty a field recorded by mistake (repeatable; `update` only).
+    #[arg(long, value_enum, value_name = "FIELD")]
+    clear: Vec<ClearArg>,
     /// Who records this (default $USER).
     #[arg(long)]
     by: Option<String>,
@@ -175,6 +179,19 @@ enum CraArg {
 }
 
 #[derive(Copy, Clone, ValueEnum)]
+enum ClearArg {
+    Severity,
+    OccurredAt,
+    DetectedAt,
+    CustomersNotifiedAt,
+    EarlyWarningAt,
+    NotificationAt,
+    FixedAt,
+    FinalReportAt,
+    Notes,
+}
+
+#[derive(Copy, Clone, ValueEnum)]
 enum StatusArg {
     Open,
     Resolved,
@@ -187,6 +204,9 @@ pub fn run(cmd: IncidentCommand, now: OffsetDateTime) -> Result<ExitCode> {
             let (log, _) = open_log(&a.repo.repo)?;
             let by = who(&a.fields);
             let fields = fields(&a.fields)?;
+            if !fields.clear.is_empty() {
+                bail!("--clear is for `incident update`: a new incident has nothing to clear");
+            }
             let i = log.record(fields, &by, now)?;
             show_one(&i, a.format, "Recorded")
         }
@@ -269,6 +289,21 @@ fn fields(a: &FieldArgs) -> Result<Fields> {
             StatusArg::Resolved => IncidentStatus::Resolved,
         }),
         notes: a.notes.clone(),
+        clear: a
+            .clear
+            .iter()
+            .map(|c| match c {
+                ClearArg::Severity => Clearable::Severity,
+                ClearArg::OccurredAt => Clearable::OccurredAt,
+                ClearArg::DetectedAt => Clearable::DetectedAt,
+                ClearArg::CustomersNotifiedAt => Clearable::CustomersNotifiedAt,
+                ClearArg::EarlyWarningAt => Clearable::EarlyWarningAt,
+                ClearArg::NotificationAt => Clearable::NotificationAt,
+                ClearArg::FixedAt => Clearable::FixedAt,
+                ClearArg::FinalReportAt => Clearable::FinalReportAt,
+                ClearArg::Notes => Clearable::Notes,
+            })
+            .collect(),
     })
 }
 

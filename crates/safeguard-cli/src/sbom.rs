@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use safeguard_inventory::sbom::{self, CdxVersion, Metadata, Subject};
+use safeguard_inventory::sbom::{self, CdxVersion, Metadata, Subject, SubjectLifecycle};
 use safeguard_inventory::{Inventory, discover};
 
 use crate::output::table;
@@ -117,13 +117,14 @@ fn generate(args: GenerateArgs, quiet: bool, now: time::OffsetDateTime) -> Resul
         }
     };
     let inv = discover::scan(root, &progress).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (subject, lifecycle) = subject_and_lifecycle(root)?;
     let meta = Metadata {
         tool_name: "safeguard".into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
         timestamp: now,
-        subject: subject_of(root)?,
+        subject,
     };
-    emit(&inv, &meta, &args.out)?;
+    emit(&inv, &meta, lifecycle.as_ref(), &args.out)?;
     if !quiet && args.out.format != SbomFormat::Table {
         eprint!("{}", summary(&inv));
     }
@@ -156,7 +157,7 @@ fn merge(args: MergeArgs, quiet: bool, now: time::OffsetDateTime) -> Result<Exit
             supplier: None,
         },
     };
-    emit(&inv, &meta, &args.out)?;
+    emit(&inv, &meta, None, &args.out)?;
     if !quiet {
         eprintln!(
             "Merged {} documents: {} components ({} distinct).",
@@ -182,9 +183,16 @@ fn merge(args: MergeArgs, quiet: bool, now: time::OffsetDateTime) -> Result<Exit
 
 /// Renders the inventory in the requested format and writes it to the output (atomically
 /// when it is a file).
-fn emit(inv: &Inventory, meta: &Metadata, out: &OutputArgs) -> Result<()> {
+fn emit(
+    inv: &Inventory,
+    meta: &Metadata,
+    lifecycle: Option<&SubjectLifecycle>,
+    out: &OutputArgs,
+) -> Result<()> {
     let text = match out.format {
-        SbomFormat::CyclonedxJson => sbom::write_cyclonedx(inv, meta, out.spec_version.cdx()),
+        SbomFormat::CyclonedxJson => {
+            sbom::write_cyclonedx_with_lifecycle(inv, meta, out.spec_version.cdx(), lifecycle)
+        }
         SbomFormat::SpdxJson => sbom::write_spdx(inv, meta),
         SbomFormat::Table => summary(inv),
         SbomFormat::Json => serde_json::to_string_pretty(inv)? + "\n",
@@ -233,6 +241,12 @@ fn report_errors(inv: &Inventory) -> ExitCode {
 /// The product the SBOM describes: from `safeguard.toml` when it names one product, else the
 /// folder's name; the commit from git when the folder is a repository.
 pub(crate) fn subject_of(root: &Path) -> Result<Subject> {
+    Ok(subject_and_lifecycle(root)?.0)
+}
+
+/// The SBOM's subject (the configuration's product, or the folder), and its version's
+/// lifecycle dates when `[lifecycle]` has them.
+pub(crate) fn subject_and_lifecycle(root: &Path) -> Result<(Subject, Option<SubjectLifecycle>)> {
     let canonical = root
         .canonicalize()
         .with_context(|| format!("{}: cannot open", root.display()))?;
@@ -247,14 +261,25 @@ pub(crate) fn subject_of(root: &Path) -> Result<Subject> {
         Ok(Some(repo)) => repo.head_commit().ok().flatten(),
         _ => None,
     };
-    Ok(Subject {
+    let lifecycle = product.and_then(|p| {
+        let mut names = vec![p.id.get_ref().as_str()];
+        names.extend(p.name.as_deref());
+        safeguard_assess::composition::subject_lifecycle(
+            config,
+            &loaded.base_dir(&canonical),
+            &names,
+            p.version.as_deref(),
+        )
+    });
+    let subject = Subject {
         name: product
             .map(|p| p.name.clone().unwrap_or_else(|| p.id.get_ref().to_string()))
             .unwrap_or(folder),
         version: product.and_then(|p| p.version.clone()),
         commit,
         supplier: config.vendor.name.clone(),
-    })
+    };
+    Ok((subject, lifecycle))
 }
 
 /// Files read, components per ecosystem, coverage gaps and errors.

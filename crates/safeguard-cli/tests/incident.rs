@@ -208,6 +208,35 @@ fn record_update_list_report() {
         "{out}"
     );
 
+    // A time recorded by mistake is emptied, and the clock it satisfied is pending again.
+    let (code, out, err) = run(
+        d,
+        &[
+            "incident",
+            "update",
+            "INC-2026-001",
+            "--clear",
+            "early-warning-at",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert!(v.get("early_warning_at").is_none_or(|t| t.is_null()), "{v}");
+    assert_eq!(v["customers_notified_at"], "2025-12-30T20:00:00Z");
+    let (_, out, _) = run(d, &["incident", "report", "--format", "json"]);
+    assert_eq!(
+        json(&out)["incidents"][0]["cra_early_warning"]["status"],
+        "missed"
+    );
+    let (code, _, err) = run(
+        d,
+        &["incident", "record", "--title", "y", "--clear", "notes"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("--clear is for `incident update`"), "{err}");
+
     let (code, _, _) = run(
         d,
         &["incident", "update", "INC-2026-001", "--status", "resolved"],

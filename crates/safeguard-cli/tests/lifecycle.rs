@@ -264,3 +264,80 @@ fn notice_markdown_and_text_goldens() {
     assert_eq!(code, 2);
     assert!(err.contains("no version `9.9`"), "{err}");
 }
+
+/// The SBOM of a product whose version `[lifecycle]` lists carries that version's dates on
+/// `metadata.component`; another version's SBOM carries none.
+#[test]
+fn sbom_carries_the_product_versions_lifecycle_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = repo(dir.path());
+    let with_product = |version: &str| {
+        format!(
+            "[[products]]\nid = \"acme-server\"\nname = \"Acme Server\"\nversion = \"{version}\"\n{CONFIG}"
+        )
+    };
+    write(&root, "safeguard.toml", &with_product("4.2"));
+    write(
+        &root,
+        "Cargo.lock",
+        "version = 3\n\n[[package]]\nname = \"itoa\"\nversion = \"1.0.11\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+    );
+    let props = |root: &Path| {
+        let (code, out, err) = run(root, &["sbom", "--format", "cyclonedx-json"]);
+        assert_eq!(code, 0, "{err}");
+        lifecycle_props(&serde_json::from_str(&out).unwrap())
+    };
+    // `assess` writes the same dates into the SBOM of its report folder.
+    let report = dir.path().join("report");
+    let (code, _, err) = run(
+        &root,
+        &[
+            "assess",
+            ".",
+            "--no-record",
+            "--out",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert!(code == 0 || code == 1, "{err}");
+    let assessed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(report.join("sbom.cdx.json")).unwrap()).unwrap();
+    assert_eq!(lifecycle_props(&assessed), props(&root));
+    assert_eq!(
+        props(&root),
+        vec![
+            (
+                "safeguard:lifecycle:general_availability".to_string(),
+                "2025-01-15".to_string()
+            ),
+            (
+                "safeguard:lifecycle:end_of_security_support".to_string(),
+                "2027-01-15".to_string()
+            ),
+            (
+                "safeguard:lifecycle:end_of_life".to_string(),
+                "2027-07-15".to_string()
+            ),
+        ]
+    );
+    write(&root, "safeguard.toml", &with_product("9.9"));
+    assert_eq!(props(&root), vec![]);
+}
+
+fn lifecycle_props(bom: &serde_json::Value) -> Vec<(String, String)> {
+    assert_eq!(bom["metadata"]["lifecycles"][0]["phase"], "build");
+    bom["metadata"]["component"]["properties"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|p| {
+                    (
+                        p["name"].as_str().unwrap().to_string(),
+                        p["value"].as_str().unwrap().to_string(),
+                    )
+                })
+                .filter(|(n, _)| n.contains("lifecycle"))
+                .collect()
+        })
+        .unwrap_or_default()
+}

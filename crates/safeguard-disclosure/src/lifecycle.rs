@@ -137,6 +137,32 @@ pub struct Lifecycle {
     pub versions: Vec<VersionLifecycle>,
 }
 
+impl Lifecycle {
+    /// The entry for `version` of the product known by any of `product_names` (its id or its
+    /// name, compared without regard to case). An entry that names no product matches any
+    /// product; one that names this product is preferred.
+    pub fn find(&self, product_names: &[&str], version: &str) -> Option<&VersionLifecycle> {
+        let named = |v: &&VersionLifecycle| {
+            v.product.as_deref().is_some_and(|p| {
+                product_names
+                    .iter()
+                    .any(|n| n.trim().eq_ignore_ascii_case(p.trim()))
+            })
+        };
+        let same_version = |v: &&VersionLifecycle| v.version.trim() == version.trim();
+        self.versions
+            .iter()
+            .filter(same_version)
+            .find(named)
+            .or_else(|| {
+                self.versions
+                    .iter()
+                    .filter(same_version)
+                    .find(|v| v.product.is_none())
+            })
+    }
+}
+
 /// Read the `[lifecycle]` section and the JSON file it names (relative to `base_dir`), and
 /// check every version's dates are in order.
 pub fn load(settings: &LifecycleSettings, base_dir: &Path) -> Result<Lifecycle, LifecycleError> {
@@ -940,5 +966,47 @@ mod tests {
             notice_deadline(datetime!(2028-02-29 00:00 UTC)).map(fmt_date),
             Some("2027-02-28".into())
         );
+    }
+
+    fn entry(product: Option<&str>, version: &str, eol: &str) -> VersionLifecycle {
+        VersionLifecycle {
+            product: product.map(str::to_string),
+            version: version.into(),
+            general_availability: None,
+            end_of_security_support: None,
+            end_of_life: Some(When {
+                text: eol.into(),
+                utc: datetime!(2030-01-01 00:00 UTC),
+            }),
+            notice_published: None,
+            shipped: true,
+            declared_in: "test".into(),
+        }
+    }
+
+    #[test]
+    fn find_prefers_the_named_product_and_falls_back_to_unnamed_entries() {
+        let lc = Lifecycle {
+            versions: vec![
+                entry(None, "2.0", "unnamed-2.0"),
+                entry(Some("Other"), "2.0", "other-2.0"),
+                entry(Some("Widget"), "2.0", "widget-2.0"),
+                entry(Some("Widget"), "1.0", "widget-1.0"),
+            ],
+            ..Lifecycle::default()
+        };
+        let eol = |names: &[&str], v: &str| {
+            lc.find(names, v)
+                .and_then(|e| e.end_of_life.as_ref())
+                .map(|w| w.text.clone())
+        };
+        assert_eq!(eol(&["widget"], "2.0").as_deref(), Some("widget-2.0"));
+        assert_eq!(
+            eol(&["acme-widget", "Widget"], "1.0").as_deref(),
+            Some("widget-1.0")
+        );
+        assert_eq!(eol(&["gadget"], "2.0").as_deref(), Some("unnamed-2.0"));
+        assert_eq!(eol(&["gadget"], "1.0"), None);
+        assert_eq!(eol(&["widget"], "3.0"), None);
     }
 }

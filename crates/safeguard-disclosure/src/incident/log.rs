@@ -230,6 +230,26 @@ pub struct Fields {
     /// Free text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// Fields this event empties (a time or severity recorded by mistake). Applied after the
+    /// fields it sets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clear: Vec<Clearable>,
+}
+
+/// A field an update can empty. Title, status, the customer flag and the CRA track always have
+/// a value and are changed, not emptied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Clearable {
+    Severity,
+    OccurredAt,
+    DetectedAt,
+    CustomersNotifiedAt,
+    EarlyWarningAt,
+    NotificationAt,
+    FixedAt,
+    FinalReportAt,
+    Notes,
 }
 
 /// `created` or `updated`.
@@ -362,6 +382,19 @@ impl Incident {
             final_report_at,
             notes
         );
+        for c in &f.clear {
+            match c {
+                Clearable::Severity => self.severity = None,
+                Clearable::OccurredAt => self.occurred_at = None,
+                Clearable::DetectedAt => self.detected_at = None,
+                Clearable::CustomersNotifiedAt => self.customers_notified_at = None,
+                Clearable::EarlyWarningAt => self.early_warning_at = None,
+                Clearable::NotificationAt => self.notification_at = None,
+                Clearable::FixedAt => self.fixed_at = None,
+                Clearable::FinalReportAt => self.final_report_at = None,
+                Clearable::Notes => self.notes = None,
+            }
+        }
         self.updated_at = e.recorded_at;
         self.events += 1;
     }
