@@ -30,6 +30,9 @@ pub struct ScanInput {
     pub findings: Vec<Finding>,
     /// SHA-256 of the scan report: the same report is recorded once.
     pub digest: String,
+    /// Every input was read. An incomplete scan (an unreadable lockfile, say) records what it
+    /// found but closes no ticket: a missing finding may just be an unread file.
+    pub complete: bool,
 }
 
 /// What recording a scan changed.
@@ -46,6 +49,8 @@ pub struct RecordOutcome {
     pub fixed: Vec<i64>,
     /// Findings a VEX statement or ignore entry suppressed, for which no ticket exists.
     pub suppressed_without_ticket: u64,
+    /// The scan was incomplete, so no ticket was closed.
+    pub closing_skipped: bool,
 }
 
 /// A recorded scan.
@@ -431,10 +436,12 @@ impl Store {
                         }
                     }
                 }
+                out.closing_skipped = !input.complete;
                 let mut gone: Vec<&mut Ticket> = by_key
                     .values_mut()
                     .filter(|t| {
-                        t.status.is_open()
+                        input.complete
+                            && t.status.is_open()
                             && !present.contains(&(t.purl.clone(), t.vuln_id.clone()))
                     })
                     .collect();

@@ -38,6 +38,7 @@ fn scan(at: OffsetDateTime, findings: Vec<Finding>, digest: &str) -> ScanInput {
         components: 10,
         findings,
         digest: digest.into(),
+        complete: true,
     }
 }
 
@@ -85,23 +86,30 @@ fn scans_create_refresh_fix_and_reopen_tickets() {
     assert_eq!(again.already_recorded, Some(1));
     assert_eq!(s.scans().unwrap().len(), 1);
 
-    // b disappears: closed as fixed, citing scan 2; a is refreshed.
+    // An incomplete scan without b closes nothing.
+    let mut partial = scan(datetime!(2025-03-05 10:00 UTC), vec![a.clone()], "d-partial");
+    partial.complete = false;
+    let out = s.record_scan(&partial, "ci", t0).unwrap();
+    assert!(out.closing_skipped && out.fixed.is_empty(), "{out:?}");
+    assert_eq!(s.ticket(2).unwrap().status, Status::UnderInvestigation);
+
+    // b disappears: closed as fixed, citing scan 3; a is refreshed.
     let t1 = datetime!(2025-03-08 10:00 UTC);
     let out = s
         .record_scan(&scan(t1, vec![a.clone()], "d2"), "ci", t1)
         .unwrap();
     assert_eq!(
         (out.scan_id, out.seen_again, out.fixed.clone()),
-        (2, 1, vec![2])
+        (3, 1, vec![2])
     );
     let tb = s.ticket(2).unwrap();
     assert_eq!(tb.status, Status::Fixed);
-    assert_eq!(tb.fixed_by_scan, Some(2));
+    assert_eq!(tb.fixed_by_scan, Some(3));
     assert_eq!(tb.fixed_at, Some(t1));
     let ta = s.ticket(1).unwrap();
     assert_eq!(
         (ta.first_seen, ta.last_seen, ta.first_scan, ta.last_scan),
-        (t0, t1, 1, 2)
+        (t0, t1, 1, 3)
     );
     assert_eq!(ta.key(), "VULN-1");
 
@@ -122,7 +130,7 @@ fn scans_create_refresh_fix_and_reopen_tickets() {
 
     let r = s.verify().unwrap();
     assert!(r.ok(), "{r:?}");
-    assert_eq!((r.entries, r.tickets, r.scans), (3 + 2 + 1 + 1, 2, 3));
+    assert_eq!((r.entries, r.tickets, r.scans), (4 + 2 + 1 + 1, 2, 4));
     let actions: Vec<String> = s
         .audit(Some(2))
         .unwrap()
