@@ -97,6 +97,9 @@ enum Command {
     /// Incidents: lint the support plan, keep the incident log, report timeliness (CRA art. 14).
     #[command(subcommand, after_help = crate::incident::INCIDENT_HELP)]
     Incident(crate::incident::IncidentCommand),
+    /// Vulnerability tickets: record scans, triage with an audit trail, SLAs, releases.
+    #[command(subcommand, after_help = crate::vulns::VULNS_HELP)]
+    Vulns(crate::vulns::VulnsCommand),
     /// Product lifecycle: end-of-support dates and notices, update policy, user documentation.
     #[command(subcommand, after_help = crate::lifecycle::LIFECYCLE_HELP)]
     Lifecycle(crate::lifecycle::LifecycleCommand),
@@ -218,6 +221,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Repro(r) => crate::attest::repro(r, cli.quiet),
         Command::Disclosure(d) => crate::disclosure::run(d, now()?),
         Command::Incident(i) => crate::incident::run(i, now()?),
+        Command::Vulns(v) => crate::vulns::run(v, cli.quiet, now()?),
         Command::Lifecycle(l) => crate::lifecycle::run(l, now()?),
     }
 }

@@ -249,11 +249,7 @@ fn read(log: &Log) -> Result<Vec<Incident>> {
 }
 
 fn who(f: &FieldArgs) -> String {
-    f.by.clone()
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("USERNAME").ok())
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "unknown".into())
+    crate::vulns::actor(f.by.as_deref())
 }
 
 fn fields(a: &FieldArgs) -> Result<Fields> {

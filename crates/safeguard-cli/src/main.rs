@@ -16,6 +16,7 @@ mod sbom;
 mod scan;
 mod secrets;
 mod source;
+mod vulns;
 
 use std::process::ExitCode;
 

@@ -20,6 +20,7 @@ pub const SCAN_HELP: &str = "Examples:
   safeguard scan --format sarif -o scan.sarif      for code-scanning dashboards
   safeguard scan --format cyclonedx-json -o vdr.cdx.json   a BOM with its vulnerabilities
   safeguard scan --vex triage.openvex.json --show-suppressed
+  safeguard scan --record                          also keep the findings as tickets (safeguard vulns)
 
 Findings are matched offline against the database of `safeguard db` with each ecosystem's
 own version ordering. A VEX statement (OpenVEX or CycloneDX) saying `not_affected`
@@ -55,16 +56,44 @@ enum FailOn {
     Critical,
 }
 
+/// What a scan reads: shared by `scan` and `vulns sync`.
 #[derive(Args)]
-pub struct ScanArgs {
+pub struct ScanSource {
     /// The repository (or folder) whose lockfiles are scanned.
     #[arg(default_value = ".")]
-    path: PathBuf,
+    pub path: PathBuf,
     /// Scan this SBOM (CycloneDX or SPDX, any encoding) instead of the lockfiles (repeatable).
     #[arg(long = "sbom", value_name = "FILE")]
-    sboms: Vec<PathBuf>,
+    pub sboms: Vec<PathBuf>,
     #[command(flatten)]
-    location: DbLocation,
+    pub location: DbLocation,
+    /// An OpenVEX or CycloneDX VEX document; `not_affected` statements suppress findings (repeatable).
+    #[arg(long = "vex", value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
+    /// The ignore file (default: PATH/.safeguard-ignore.toml when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub ignore_file: Option<PathBuf>,
+}
+
+/// Recording a scan in the store (`scan --record`, `vulns sync`).
+#[derive(Args)]
+pub struct RecordArgs {
+    /// The store (default: [vulns] store in safeguard.toml, else .safeguard/store.db in PATH).
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
+    /// The product the findings belong to (default: the product in safeguard.toml, else the
+    /// folder's name).
+    #[arg(long)]
+    pub product: Option<String>,
+    /// Who records (default $USER).
+    #[arg(long)]
+    pub by: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    source: ScanSource,
     #[arg(long, value_enum, default_value = "table")]
     format: ScanFormat,
     /// Write to FILE instead of standard output.
@@ -73,18 +102,105 @@ pub struct ScanArgs {
     /// Exit 1 when an open finding is rated at least this high.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     fail_on: Option<FailOn>,
-    /// An OpenVEX or CycloneDX VEX document; `not_affected` statements suppress findings (repeatable).
-    #[arg(long = "vex", value_name = "FILE")]
-    vex: Vec<PathBuf>,
-    /// The ignore file (default: PATH/.safeguard-ignore.toml when it exists).
-    #[arg(long, value_name = "FILE")]
-    ignore_file: Option<PathBuf>,
     /// List suppressed findings too, with the VEX justification or ignore reason.
     #[arg(long)]
     show_suppressed: bool,
+    /// Record the findings as tickets in the store (see `safeguard vulns`).
+    #[arg(long)]
+    record: bool,
+    #[command(flatten)]
+    record_args: RecordArgs,
+}
+
+/// A scan's result with what it read.
+pub(crate) struct Scanned {
+    pub result: ScanReport,
+    pub inventory: safeguard_inventory::Inventory,
+    pub target: String,
 }
 
 pub fn run(args: ScanArgs, quiet: bool, now: time::OffsetDateTime) -> Result<ExitCode> {
+    let Scanned {
+        result,
+        inventory,
+        target,
+    } = perform(&args.source, quiet, now)?;
+    let src = &args.source;
+    if args.record {
+        crate::vulns::record(
+            &src.path,
+            src.sboms.is_empty(),
+            &result,
+            inventory.errors.is_empty(),
+            &args.record_args,
+            quiet,
+            now,
+        )?;
+    }
+    let mut out: Vec<u8> = Vec::new();
+    match args.format {
+        ScanFormat::Table => report::write_table(&result, args.show_suppressed, &mut out)?,
+        ScanFormat::Json => report::write_json(&result, &mut out)?,
+        ScanFormat::Sarif => report::write_sarif(&result, args.show_suppressed, &mut out)?,
+        ScanFormat::CyclonedxJson => {
+            let subject = if src.sboms.is_empty() {
+                crate::sbom::subject_of(&src.path)?
+            } else {
+                safeguard_inventory::sbom::Subject {
+                    name: target.clone(),
+                    version: None,
+                    commit: None,
+                    supplier: None,
+                }
+            };
+            let meta = Metadata {
+                tool_name: "safeguard".into(),
+                tool_version: env!("CARGO_PKG_VERSION").into(),
+                timestamp: now,
+                subject,
+            };
+            let bom = sbom::write_cyclonedx(&inventory, &meta, CdxVersion::V1_6);
+            let bom: serde_json::Value =
+                serde_json::from_str(&bom).context("internal: CycloneDX output is not JSON")?;
+            report::write_cyclonedx(&result, bom, &mut out)?;
+        }
+    }
+    match &args.output {
+        Some(p) => crate::sbom::write_atomic(p, &out)?,
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&out)?;
+        }
+    }
+    if !quiet {
+        freshness_note(&result, now);
+    }
+    for e in &inventory.errors {
+        eprintln!("error: {e}");
+    }
+    if !inventory.errors.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
+    if let Some(level) = args.fail_on {
+        let rating = match level {
+            FailOn::Low => Rating::Low,
+            FailOn::Medium => Rating::Medium,
+            FailOn::High => Rating::High,
+            FailOn::Critical => Rating::Critical,
+        };
+        if report::exit_rating_reached(&result, rating) {
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Read the inputs and scan them, applying VEX documents and the ignore file.
+pub(crate) fn perform(
+    args: &ScanSource,
+    quiet: bool,
+    now: time::OffsetDateTime,
+) -> Result<Scanned> {
     let db_path = args.location.path();
     let database = safeguard_vulndb::db::open(&db_path)?;
     let show = !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -158,63 +274,11 @@ pub fn run(args: ScanArgs, quiet: bool, now: time::OffsetDateTime) -> Result<Exi
         }
     }
     scan::sort_findings(&mut result.findings);
-
-    let mut out: Vec<u8> = Vec::new();
-    match args.format {
-        ScanFormat::Table => report::write_table(&result, args.show_suppressed, &mut out)?,
-        ScanFormat::Json => report::write_json(&result, &mut out)?,
-        ScanFormat::Sarif => report::write_sarif(&result, args.show_suppressed, &mut out)?,
-        ScanFormat::CyclonedxJson => {
-            let subject = if args.sboms.is_empty() {
-                crate::sbom::subject_of(&args.path)?
-            } else {
-                safeguard_inventory::sbom::Subject {
-                    name: target.clone(),
-                    version: None,
-                    commit: None,
-                    supplier: None,
-                }
-            };
-            let meta = Metadata {
-                tool_name: "safeguard".into(),
-                tool_version: env!("CARGO_PKG_VERSION").into(),
-                timestamp: now,
-                subject,
-            };
-            let bom = sbom::write_cyclonedx(&inventory, &meta, CdxVersion::V1_6);
-            let bom: serde_json::Value =
-                serde_json::from_str(&bom).context("internal: CycloneDX output is not JSON")?;
-            report::write_cyclonedx(&result, bom, &mut out)?;
-        }
-    }
-    match &args.output {
-        Some(p) => crate::sbom::write_atomic(p, &out)?,
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(&out)?;
-        }
-    }
-    if !quiet {
-        freshness_note(&result, now);
-    }
-    for e in &inventory.errors {
-        eprintln!("error: {e}");
-    }
-    if !inventory.errors.is_empty() {
-        return Ok(ExitCode::from(2));
-    }
-    if let Some(level) = args.fail_on {
-        let rating = match level {
-            FailOn::Low => Rating::Low,
-            FailOn::Medium => Rating::Medium,
-            FailOn::High => Rating::High,
-            FailOn::Critical => Rating::Critical,
-        };
-        if report::exit_rating_reached(&result, rating) {
-            return Ok(ExitCode::from(1));
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(Scanned {
+        result,
+        inventory,
+        target,
+    })
 }
 
 fn freshness_note(result: &ScanReport, now: time::OffsetDateTime) {

@@ -13,7 +13,7 @@ pub use template::template;
 pub use types::{
     Config, Date, DisclosureSettings, DocumentLocation, IncidentSettings, LifecycleSettings,
     LifecycleVersion, ManualEvidence, Moment, NonEmpty, Product, ProductLine, ReleaseSettings,
-    SecretsSettings, SourceSettings, Sro, Vendor,
+    SecretsSettings, SourceSettings, Sro, Vendor, VulnsSettings,
 };
 
 use std::path::{Path, PathBuf};

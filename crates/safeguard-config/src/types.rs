@@ -40,6 +40,9 @@ pub struct Config {
     /// The incident-support plan and incident log (claims 4.3.1, 4.3.2).
     #[serde(default)]
     pub incidents: IncidentSettings,
+    /// Vulnerability handling: the ticket store and the SLA policy (claims 3.3.2, 3.5.1).
+    #[serde(default)]
+    pub vulns: VulnsSettings,
     /// Product lifecycle: end-of-support dates, notices, update policy and user documentation
     /// (claims 4.1.1, 4.1.2, 4.1.3, 4.2.1). `None` when the file has no `[lifecycle]` table.
     #[serde(default)]
@@ -105,6 +108,15 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
         OneOrMany::One(s) => vec![s],
         OneOrMany::Many(v) => v,
     })
+}
+
+/// `[vulns]`: paths are relative to `safeguard.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VulnsSettings {
+    /// The ticket store (default `.safeguard/store.db`).
+    #[serde(default)]
+    pub store: Option<String>,
 }
 
 /// `[incidents]`: paths are relative to `safeguard.toml`.

@@ -87,7 +87,11 @@ fn scans_create_refresh_fix_and_reopen_tickets() {
     assert_eq!(s.scans().unwrap().len(), 1);
 
     // An incomplete scan without b closes nothing.
-    let mut partial = scan(datetime!(2025-03-05 10:00 UTC), vec![a.clone()], "d-partial");
+    let mut partial = scan(
+        datetime!(2025-03-05 10:00 UTC),
+        vec![a.clone()],
+        "d-partial",
+    );
     partial.complete = false;
     let out = s.record_scan(&partial, "ci", t0).unwrap();
     assert!(out.closing_skipped && out.fixed.is_empty(), "{out:?}");
