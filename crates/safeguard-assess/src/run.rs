@@ -319,6 +319,11 @@ pub fn references(e: &Evidence) -> Vec<String> {
             v
         }
         Facts::Communication(c) => c.sources.clone(),
+        Facts::VulnHandling(v) => {
+            let mut out = vec![format!("ticket store {}", v.store)];
+            out.extend(v.advisories.iter().map(|a| format!("advisory {a}")));
+            out
+        }
         Facts::Releases(r) => {
             let mut v: Vec<String> = r.artifacts.iter().map(|a| a.path.clone()).collect();
             v.extend(r.provenance_bundles.iter().cloned());

@@ -42,6 +42,10 @@ pub enum Facts {
     /// and end-of-support notice, the incident-support plan and incident timeliness
     /// (3.2.1, 3.2.2, 4.1.1, 4.1.2, 4.1.3, 4.2.1, 4.3.1, 4.3.2).
     Communication(CommunicationFacts),
+    /// Vulnerability handling from the ticket store: the SLA policy and how tickets fared
+    /// against it, triage, advisories issued, and fix-to-release times (3.3.2, 3.4.1, 3.4.2,
+    /// 3.5.1).
+    VulnHandling(VulnHandlingFacts),
     /// One entry of the manual evidence register in `safeguard.toml`.
     ManualDocument(ManualDocumentFacts),
     /// One principle of a hand-written self-assessment imported with `assess --import`.
@@ -63,6 +67,7 @@ impl Facts {
             Facts::Secrets(_) => "secrets",
             Facts::Releases(_) => "releases",
             Facts::Communication(_) => "communication",
+            Facts::VulnHandling(_) => "vuln-handling",
             Facts::ManualDocument(_) => "manual-document",
             Facts::ImportedStatement(_) => "imported-statement",
         }
@@ -427,6 +432,64 @@ pub struct CommunicationCheck {
     pub location: Option<String>,
     /// What was found, in words.
     pub detail: String,
+}
+
+/// Vulnerability handling, read from the ticket store (`safeguard vulns`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VulnHandlingFacts {
+    /// The store file (relative to the assessed tree when inside it).
+    pub store: String,
+    /// `ok`, `missing` (no scan was ever recorded), or what is wrong with it.
+    pub store_state: String,
+    /// The SLA policy in force: days per severity (`critical` → 7, …) and where the clock
+    /// starts (`first_seen` or `published`).
+    pub sla_days: BTreeMap<String, u32>,
+    pub sla_clock: String,
+    /// `[vulns.sla]` is in `safeguard.toml` (otherwise the defaults apply).
+    pub sla_configured: bool,
+    pub scans: u64,
+    /// The latest recorded scan's time (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_scan: Option<String>,
+    pub tickets: u64,
+    /// Tickets by status (`under_investigation`, `affected`, …).
+    pub by_status: BTreeMap<String, u64>,
+    /// Open tickets (under investigation, affected, accepted) by severity.
+    pub open_by_severity: BTreeMap<String, u64>,
+    /// Open tickets never triaged by a person.
+    pub untriaged_open: u64,
+    /// Median hours from first seen to the first triage decision, over triaged tickets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_hours_to_triage: Option<f64>,
+    /// Closed tickets (fixed or not affected) with an SLA, and how many closed within it.
+    pub closed_with_sla: u64,
+    pub closed_within_sla: u64,
+    /// Open tickets past their due date (`VULN-n severity due`).
+    pub breached_open: Vec<String>,
+    /// Open risk acceptances, each with its approver and expiry.
+    pub accepted: Vec<String>,
+    /// Fixed tickets, and how many shipped in a recorded release.
+    pub fixed: u64,
+    pub released: u64,
+    /// Median and maximum hours from fix to release, over released tickets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_hours_fix_to_release: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_hours_fix_to_release: Option<f64>,
+    /// Releases recorded.
+    pub releases: u64,
+    /// Advisories issued (tracking id and version), and the tickets they cover.
+    pub advisories: Vec<String>,
+    pub tickets_with_advisory: u64,
+    /// High and critical tickets that affected customers (affected, accepted or fixed) with no
+    /// advisory.
+    pub needing_advisory: Vec<String>,
+    /// The audit trail: entries, the head hash, and whether it verified.
+    pub audit_entries: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_head: Option<String>,
+    pub audit_problems: Vec<String>,
 }
 
 /// Release artefacts and what vouches for them.
