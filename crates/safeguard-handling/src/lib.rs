@@ -6,3 +6,4 @@
 //! values it hands over.
 
 pub mod model;
+pub mod sla;
