@@ -500,6 +500,23 @@ pub(crate) fn utc(t: OffsetDateTime) -> OffsetDateTime {
     })
 }
 
+/// `t` in UTC as RFC 3339 (`2024-03-07T23:30:00Z`; fractional seconds only when present).
+/// Instants outside years 0–9999, which RFC 3339 cannot write, are clamped into them.
+pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
+    let t = utc(t);
+    let t = if t.year() < 0 {
+        PrimitiveDateTime::new(
+            time::Date::from_ordinal_date(0, 1).unwrap_or(time::Date::MIN),
+            time::Time::MIDNIGHT,
+        )
+        .assume_utc()
+    } else {
+        t
+    };
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "0000-01-01T00:00:00Z".to_string())
+}
+
 /// `t + seconds`, saturating at the ends of the calendar.
 fn add_seconds(t: OffsetDateTime, seconds: i64) -> OffsetDateTime {
     match t.checked_add(Duration::seconds(seconds)) {
