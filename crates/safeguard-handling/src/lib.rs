@@ -5,4 +5,6 @@
 //! writes a folder): tickets are kept by `safeguard-store`, and everything here works on the
 //! values it hands over.
 
+pub mod kpi;
 pub mod model;
+pub mod sla;
