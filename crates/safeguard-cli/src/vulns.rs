@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use safeguard_handling::model::{Justification, Severity, Status, Ticket};
+use safeguard_handling::sla::{self, SlaPolicy};
 use safeguard_store::{OpenMode, ScanInput, Store, TicketFilter, Triage};
 use safeguard_vulndb::finding::ScanReport;
 use time::OffsetDateTime;
@@ -28,6 +29,7 @@ pub const VULNS_HELP: &str = "Examples:
       --reason \"compensating WAF rule; fix lands in 5.0\"
   safeguard vulns release 4.2.1                the fixes made so far shipped in 4.2.1 today
   safeguard vulns verify                       check the store and its hash-chained audit trail
+  safeguard vulns report --format html -o kpis.html   KPIs with charts (also table, json, markdown)
 
 Tickets live in .safeguard/store.db (or --store, or [vulns] store in safeguard.toml), one per
 (product, component purl, vulnerability id). A finding that disappears from a later complete
@@ -50,6 +52,9 @@ pub enum VulnsCommand {
     Release(ReleaseArgs),
     /// Check the store's integrity and its hash-chained audit trail.
     Verify(VerifyArgs),
+    /// KPIs: open tickets by severity and age, share handled within SLA, time to remediate
+    /// and to triage, breaches.
+    Report(ReportArgs),
 }
 
 /// Where the store is.
@@ -192,6 +197,32 @@ pub struct ReleaseArgs {
     format: Format,
 }
 
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    Table,
+    Json,
+    Markdown,
+    /// A self-contained page with inline SVG charts.
+    Html,
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Only this product.
+    #[arg(long)]
+    product: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: ReportFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Measure at this time (RFC 3339) instead of now.
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
+}
+
 #[derive(Args)]
 pub struct VerifyArgs {
     #[command(flatten)]
@@ -203,11 +234,12 @@ pub struct VerifyArgs {
 pub fn run(cmd: VulnsCommand, quiet: bool, now: OffsetDateTime) -> Result<ExitCode> {
     match cmd {
         VulnsCommand::Sync(a) => sync(a, quiet, now),
-        VulnsCommand::List(a) => list(a),
-        VulnsCommand::Show(a) => show(a),
+        VulnsCommand::List(a) => list(a, now),
+        VulnsCommand::Show(a) => show(a, now),
         VulnsCommand::Triage(a) => triage(a, now),
         VulnsCommand::Release(a) => release(a, now),
         VulnsCommand::Verify(a) => verify(a),
+        VulnsCommand::Report(a) => report(a, now),
     }
 }
 
@@ -260,6 +292,14 @@ fn product_of(repo: &Path, explicit: Option<&str>) -> Result<(String, Option<Str
             .map_or_else(|| "product".into(), |n| n.to_string_lossy().into_owned()),
         None,
     ))
+}
+
+/// `[vulns.sla]`, or the default policy.
+fn sla_policy(repo: &Path) -> Result<SlaPolicy> {
+    Ok(safeguard_config::load_from_root(repo)?
+        .config
+        .vulns
+        .sla_policy())
 }
 
 fn open(repo: &Path, explicit: Option<&Path>, mode: OpenMode) -> Result<Store> {
@@ -416,7 +456,8 @@ fn day(t: OffsetDateTime) -> String {
     stamp(t).chars().take(10).collect()
 }
 
-fn list(a: ListArgs) -> Result<ExitCode> {
+fn list(a: ListArgs, now: OffsetDateTime) -> Result<ExitCode> {
+    let policy = sla_policy(&a.store.repo)?;
     let mut store = open(&a.store.repo, a.store.store.as_deref(), OpenMode::Existing)?;
     let filter = TicketFilter {
         product: a.product.clone(),
@@ -426,7 +467,23 @@ fn list(a: ListArgs) -> Result<ExitCode> {
     let mut tickets = store.tickets(&filter)?;
     tickets.sort_by(|x, y| y.severity.cmp(&x.severity).then(x.id.cmp(&y.id)));
     match a.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&tickets)?),
+        Format::Json => {
+            let rows: Vec<serde_json::Value> = tickets
+                .iter()
+                .map(|t| {
+                    let mut v = serde_json::to_value(t).unwrap_or_default();
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert(
+                            "sla".into(),
+                            serde_json::to_value(sla::evaluate(t, &policy, now))
+                                .unwrap_or_default(),
+                        );
+                    }
+                    v
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&rows)?)
+        }
         Format::Table => {
             if tickets.is_empty() {
                 println!("No tickets match.");
@@ -434,6 +491,7 @@ fn list(a: ListArgs) -> Result<ExitCode> {
                 let rows: Vec<Vec<String>> = tickets
                     .iter()
                     .map(|t| {
+                        let st = sla::evaluate(t, &policy, now);
                         vec![
                             t.key(),
                             t.severity.as_str().to_string(),
@@ -441,6 +499,8 @@ fn list(a: ListArgs) -> Result<ExitCode> {
                             t.vuln_id.clone(),
                             t.purl.clone(),
                             day(t.first_seen),
+                            day(st.due),
+                            st.state.as_str().to_string(),
                         ]
                     })
                     .collect();
@@ -453,7 +513,9 @@ fn list(a: ListArgs) -> Result<ExitCode> {
                             "STATUS",
                             "VULNERABILITY",
                             "COMPONENT",
-                            "FIRST SEEN"
+                            "FIRST SEEN",
+                            "DUE",
+                            "SLA",
                         ],
                         &rows,
                         60
@@ -470,18 +532,29 @@ fn ticket_id(s: &str) -> Result<i64> {
         .with_context(|| format!("`{s}` is not a ticket id (VULN-12 or 12)"))
 }
 
-fn show(a: ShowArgs) -> Result<ExitCode> {
+fn show(a: ShowArgs, now: OffsetDateTime) -> Result<ExitCode> {
     let id = ticket_id(&a.id)?;
+    let policy = sla_policy(&a.store.repo)?;
     let mut store = open(&a.store.repo, a.store.store.as_deref(), OpenMode::Existing)?;
     let t = store.ticket(id)?;
     let trail = store.audit(Some(id))?;
+    let st = sla::evaluate(&t, &policy, now);
     match a.format {
         Format::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({"ticket": t, "audit": trail}))?
+            serde_json::to_string_pretty(
+                &serde_json::json!({"ticket": t, "sla": st, "audit": trail})
+            )?
         ),
         Format::Table => {
             print!("{}", describe(&t));
+            println!(
+                "  SLA         {} days from {}: due {} ({})",
+                st.days,
+                stamp(st.start),
+                stamp(st.due),
+                st.state.as_str()
+            );
             println!("\nAudit trail:");
             for e in &trail {
                 println!(
@@ -677,4 +750,30 @@ fn verify(a: VerifyArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn report(a: ReportArgs, now: OffsetDateTime) -> Result<ExitCode> {
+    let now = match &a.now {
+        Some(s) => OffsetDateTime::parse(s, &Rfc3339)
+            .map_err(|e| anyhow::anyhow!("--now: `{s}` is not an RFC 3339 time: {e}"))?,
+        None => now,
+    };
+    let policy = sla_policy(&a.store.repo)?;
+    let mut store = open(&a.store.repo, a.store.store.as_deref(), OpenMode::Existing)?;
+    let tickets = store.tickets(&TicketFilter {
+        product: a.product.clone(),
+        ..TicketFilter::default()
+    })?;
+    let k = safeguard_handling::kpi::report(&tickets, &policy, now);
+    let text = match a.format {
+        ReportFormat::Table => safeguard_handling::kpi::render_table(&k),
+        ReportFormat::Markdown => safeguard_handling::kpi::render_markdown(&k),
+        ReportFormat::Html => safeguard_handling::kpi::render_html(&k),
+        ReportFormat::Json => serde_json::to_string_pretty(&k)? + "\n",
+    };
+    match &a.output {
+        Some(p) => crate::sbom::write_atomic(p, text.as_bytes())?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -229,6 +229,48 @@ fn sync_list_triage_show_release_verify() {
     assert_eq!(v["problems"], serde_json::json!([]));
     // 2 scans, 4 created, 2 triaged, 1 fixed, 1 release, 1 released.
     assert_eq!(v["entries"], 11);
+
+    // KPIs at a fixed time: VULN-1 (critical, 7 days) fixed in 4 days; VULN-4 (low) open.
+    let o = safeguard(
+        &root,
+        &[
+            "vulns",
+            "report",
+            "--format",
+            "json",
+            "--now",
+            "2025-03-10T10:00:00Z",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let k = json(&o);
+    assert_eq!(k["tickets"], 4);
+    assert_eq!(k["open"], 2);
+    assert_eq!(k["within_sla_overall"]["closed"], 1);
+    assert_eq!(k["within_sla_overall"]["within"], 1);
+    assert_eq!(k["time_to_remediate_overall"]["mean_days"], 4.0);
+    let o = safeguard(
+        &root,
+        &[
+            "vulns",
+            "report",
+            "--format",
+            "html",
+            "--now",
+            "2025-03-10T10:00:00Z",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("<svg"), "{}", stdout(&o));
+
+    // The list shows each open ticket's due date: VULN-4 is low (180 days from 2025-03-01).
+    let o = safeguard(&root, &["vulns", "list"]);
+    let line = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("VULN-4 "))
+        .map(str::to_string)
+        .unwrap_or_default();
+    assert!(line.contains("2025-08-28"), "{}", stdout(&o));
 }
 
 /// Tampering through SQLite behind the tool's back makes `verify` exit 1 and name the entry.
@@ -328,8 +370,10 @@ fn two_processes_recording_at_once_lose_nothing() {
     // The same findings (so both try to create the same tickets), scanned at different times.
     std::fs::write(&a, report(300, "2025-03-01T10:00:00Z", &[])).unwrap();
     std::fs::write(&b, report(300, "2025-03-01T10:00:01Z", &[])).unwrap();
-    for round in 0..3 {
-        let _ = std::fs::remove_file(root.join(".safeguard/store.db"));
+    for round in 0..8 {
+        for f in ["store.db", "store.db-wal", "store.db-shm"] {
+            let _ = std::fs::remove_file(root.join(".safeguard").join(f));
+        }
         let pa = spawn_sync(&root, &a);
         let pb = spawn_sync(&root, &b);
         for p in [pa, pb] {

@@ -92,6 +92,19 @@ line = "{product_id}"          # a product line id declared above
 # log = ".safeguard/incidents.jsonl"            # the append-only incident log
 # notify_within_hours = 72                      # target from detection to telling customers
 
+# Vulnerability handling (`safeguard vulns`, claims 3.3.2, 3.4.1, 3.4.2, 3.5.1).
+# [vulns]
+# store = ".safeguard/store.db"                 # tickets, triage and their audit trail
+# [vulns.sla]
+# clock = "first_seen"                          # or "published": the advisory's date, if earlier
+# due_soon_percent = 25                         # "due soon" in the last quarter of the window
+# [vulns.sla.days]                              # days to fix, per severity
+# critical = 7
+# high = 30
+# medium = 90
+# low = 180
+# unknown = 90                                  # no rating in the advisory
+
 # Product lifecycle (`safeguard lifecycle check`, claims 4.1.1, 4.1.2, 4.1.3, 4.2.1). Dates are
 # YYYY-MM-DD (that day in UTC) or RFC 3339 date-times with an offset. Paths are relative to
 # this file.

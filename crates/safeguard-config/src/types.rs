@@ -117,6 +117,17 @@ pub struct VulnsSettings {
     /// The ticket store (default `.safeguard/store.db`).
     #[serde(default)]
     pub store: Option<String>,
+    /// `[vulns.sla]`: days per severity and where the clock starts. `None` when the table is
+    /// absent (the defaults apply: critical 7, high 30, medium 90, low 180).
+    #[serde(default)]
+    pub sla: Option<safeguard_handling::sla::SlaPolicy>,
+}
+
+impl VulnsSettings {
+    /// The policy in force.
+    pub fn sla_policy(&self) -> safeguard_handling::sla::SlaPolicy {
+        self.sla.unwrap_or_default()
+    }
 }
 
 /// `[incidents]`: paths are relative to `safeguard.toml`.

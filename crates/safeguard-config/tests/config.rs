@@ -95,6 +95,7 @@ fn template_parses_and_names_the_vendor() {
                 || l.starts_with("# [incidents]")
                 || l.starts_with("# [lifecycle]")
                 || l.starts_with("# [[lifecycle.versions]]")
+                || l.starts_with("# [vulns")
                 || (l.starts_with("# ")
                     && l[2..].contains(" = ")
                     && !l.contains("[sro]")
@@ -128,6 +129,20 @@ fn template_parses_and_names_the_vendor() {
         Some("https://github.com/acme/app")
     );
     assert_eq!(c.disclosure.contact, ["mailto:security@example.com"]);
+    assert_eq!(c.vulns.store.as_deref(), Some(".safeguard/store.db"));
+    let sla = c.vulns.sla.expect("[vulns.sla] parsed");
+    use safeguard_handling::model::Severity;
+    assert_eq!(
+        [
+            Severity::Critical,
+            Severity::High,
+            Severity::Medium,
+            Severity::Low,
+            Severity::Unknown
+        ]
+        .map(|s| sla.days_for(s)),
+        [7, 30, 90, 180, 90]
+    );
     assert_eq!(c.disclosure.expires_in_days(), 180);
     assert_eq!(c.disclosure.preferred_languages, ["en"]);
     assert_eq!(
@@ -293,4 +308,30 @@ fn hostile_input_never_panics() {
     }
     let deep = "a = ".to_string() + &"[".repeat(10_000);
     assert!(parse(&deep, p()).is_err());
+}
+
+#[test]
+fn vulns_sla_is_validated_with_a_location() {
+    let c = parse("[vulns.sla.days]\ncritical = 3\n", p()).unwrap();
+    assert_eq!(
+        c.vulns
+            .sla_policy()
+            .days_for(safeguard_handling::model::Severity::Critical),
+        3
+    );
+    assert_eq!(
+        c.vulns
+            .sla_policy()
+            .days_for(safeguard_handling::model::Severity::High),
+        30
+    );
+    let e = parse("[vulns]\n[vulns.sla.days]\nhigh = -1\n", p()).unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.starts_with("safeguard.toml:3:8: days.high is -1"),
+        "{text}"
+    );
+    assert!(text.contains("cannot be negative"), "{text}");
+    let e = parse("[vulns.sla.days]\nurgent = 1\n", p()).unwrap_err();
+    assert!(e.to_string().contains("unknown severity"), "{e}");
 }

@@ -147,6 +147,7 @@ impl Store {
                 let mut ro = SqliteConnectOptions::new()
                     .filename(path)
                     .read_only(true)
+                    .busy_timeout(BUSY_TIMEOUT)
                     .disable_statement_logging()
                     .connect()
                     .await
@@ -165,7 +166,19 @@ impl Store {
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true)
             .disable_statement_logging();
-        let conn = rt.block_on(opts.connect()).map_err(|e| classify(path, e))?;
+        // Switching a new file to WAL needs a moment alone with it, and SQLite reports a
+        // second process doing the same as "locked" at once, without waiting: retry for as long
+        // as a writer would wait.
+        let started = std::time::Instant::now();
+        let conn = loop {
+            match rt.block_on(opts.connect()) {
+                Ok(c) => break c,
+                Err(e) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => return Err(classify(path, e)),
+            }
+        };
         let mut store = Store {
             path: path.to_path_buf(),
             conn,
@@ -340,6 +353,17 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
         });
     }
     Ok(())
+}
+
+/// SQLITE_BUSY (5) or SQLITE_LOCKED (6), with or without an extended code.
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => d
+            .code()
+            .and_then(|c| c.parse::<i32>().ok())
+            .is_some_and(|c| matches!(c & 0xff, 5 | 6)),
+        _ => false,
+    }
 }
 
 /// Map an sqlx error to the store's words: corruption and "not a database" are named as such.
