@@ -69,6 +69,10 @@ pub fn registry(
             config: config.clone(),
             base: config_dir.to_path_buf(),
         }),
+        Box::new(crate::vuln_handling::VulnHandlingCollector {
+            config: config.clone(),
+            base: config_dir.to_path_buf(),
+        }),
         Box::new(ManualRegister {
             config: config.clone(),
             base: config_dir.to_path_buf(),

@@ -13,6 +13,7 @@ use crate::assessment::{BriefResult, ClaimResult, Counts, Status};
 
 mod release_rules;
 mod source_rules;
+mod vuln_rules;
 
 /// One evidence record with its id.
 pub struct Cited<'a> {
@@ -176,6 +177,10 @@ fn automated(id: ClaimId, ev: &[Cited<'_>]) -> Option<Outcome> {
             false,
         ),
         (3, 1, 1) => release_rules::verify_integrity(find(ev, releases_of), find(ev, ci_audit_of)),
+        (3, 3, 2) => find(ev, handling_of).map(|(i, f)| vuln_rules::management_plan(i, f)),
+        (3, 4, 1) => find(ev, handling_of).map(|(i, f)| vuln_rules::internal_informed(i, f)),
+        (3, 4, 2) => find(ev, handling_of).map(|(i, f)| vuln_rules::customers_informed(i, f)),
+        (3, 5, 1) => find(ev, handling_of).map(|(i, f)| vuln_rules::updates_timely(i, f)),
         (3, 3, 1) => find(ev, |f| {
             if let Facts::Vulnerabilities(v) = f {
                 Some(v)
@@ -597,6 +602,14 @@ fn secrets_of(f: &Facts) -> Option<&safeguard_model::facts::SecretsFacts> {
 fn ci_audit_of(f: &Facts) -> Option<&safeguard_model::facts::CiAuditFacts> {
     if let Facts::CiAudit(c) = f {
         Some(c)
+    } else {
+        None
+    }
+}
+
+fn handling_of(f: &Facts) -> Option<&safeguard_model::facts::VulnHandlingFacts> {
+    if let Facts::VulnHandling(v) = f {
+        Some(v)
     } else {
         None
     }

@@ -15,3 +15,4 @@ pub mod releases;
 pub mod report;
 pub mod run;
 pub mod template;
+pub mod vuln_handling;

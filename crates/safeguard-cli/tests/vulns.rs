@@ -271,6 +271,51 @@ fn sync_list_triage_show_release_verify() {
         .map(str::to_string)
         .unwrap_or_default();
     assert!(line.contains("2025-08-28"), "{}", stdout(&o));
+
+    // assess reads the store: at 2026-01-01 (SOURCE_DATE_EPOCH) VULN-3 and VULN-4 are past
+    // due and VULN-4 was never triaged; VULN-1 (critical) was fixed in 4 days and shipped 14 h
+    // later, with no advisory.
+    let out = dir.path().join("report");
+    let o = safeguard(
+        &root,
+        &["assess", ".", "--no-record", "--out", out.to_str().unwrap()],
+    );
+    assert!(code(&o) == 0, "{}", stderr(&o));
+    let a: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("assessment.json")).unwrap()).unwrap();
+    let claim = |id: &str| {
+        a["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| {
+                (
+                    c["status"].as_str().unwrap().to_string(),
+                    c["argument"].as_str().unwrap().to_string(),
+                )
+            })
+            .unwrap()
+    };
+    let (st, arg) = claim("3.3.2");
+    assert_eq!(st, "partially_met", "{arg}");
+    assert!(
+        arg.contains("The default SLA policy (critical 7 days, high 30, medium 90, low 180"),
+        "{arg}"
+    );
+    assert!(arg.contains("VULN-4 low due 2025-08-28"), "{arg}");
+    let (st, arg) = claim("3.4.1");
+    assert_eq!(st, "partially_met", "{arg}");
+    assert!(
+        arg.contains("Waiting more than 7 days for triage: `VULN-4 low`"),
+        "{arg}"
+    );
+    let (st, arg) = claim("3.4.2");
+    assert_eq!(st, "not_met", "{arg}");
+    assert!(arg.contains("`VULN-1 critical`"), "{arg}");
+    let (st, arg) = claim("3.5.1");
+    assert_eq!(st, "met", "{arg}");
+    assert!(arg.contains("1 of 1 fixed tickets shipped in 1 recorded release; fix to release took a median of 0.6 days, at most 0.6 days"), "{arg}");
 }
 
 /// Tampering through SQLite behind the tool's back makes `verify` exit 1 and name the entry.

@@ -459,6 +459,8 @@ pub struct VulnHandlingFacts {
     pub open_by_severity: BTreeMap<String, u64>,
     /// Open tickets never triaged by a person.
     pub untriaged_open: u64,
+    /// Of those, the ones first seen more than a week before the run (`VULN-n severity`).
+    pub untriaged_stale: Vec<String>,
     /// Median hours from first seen to the first triage decision, over triaged tickets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub median_hours_to_triage: Option<f64>,
@@ -472,6 +474,8 @@ pub struct VulnHandlingFacts {
     /// Fixed tickets, and how many shipped in a recorded release.
     pub fixed: u64,
     pub released: u64,
+    /// Fixed tickets not shipped in a recorded release (`VULN-n severity fixed YYYY-MM-DD`).
+    pub fixed_unreleased: Vec<String>,
     /// Median and maximum hours from fix to release, over released tickets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub median_hours_fix_to_release: Option<f64>,
