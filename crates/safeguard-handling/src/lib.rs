@@ -8,3 +8,4 @@
 pub mod kpi;
 pub mod model;
 pub mod sla;
+pub mod vex;
