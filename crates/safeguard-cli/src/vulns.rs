@@ -30,6 +30,7 @@ pub const VULNS_HELP: &str = "Examples:
   safeguard vulns release 4.2.1                the fixes made so far shipped in 4.2.1 today
   safeguard vulns verify                       check the store and its hash-chained audit trail
   safeguard vulns report --format html -o kpis.html   KPIs with charts (also table, json, markdown)
+  safeguard vulns vex --format openvex -o acme.openvex.json   VEX from the triage decisions
 
 Tickets live in .safeguard/store.db (or --store, or [vulns] store in safeguard.toml), one per
 (product, component purl, vulnerability id). A finding that disappears from a later complete
@@ -55,6 +56,8 @@ pub enum VulnsCommand {
     /// KPIs: open tickets by severity and age, share handled within SLA, time to remediate
     /// and to triage, breaches.
     Report(ReportArgs),
+    /// VEX from the triage decisions: OpenVEX 0.2, CycloneDX 1.6 or the CSAF 2.0 VEX profile.
+    Vex(VexArgs),
 }
 
 /// Where the store is.
@@ -223,6 +226,47 @@ pub struct ReportArgs {
     now: Option<String>,
 }
 
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+pub(crate) enum VexFormat {
+    /// OpenVEX 0.2.0 JSON.
+    Openvex,
+    /// A CycloneDX 1.6 VEX BOM.
+    Cyclonedx,
+    /// A CSAF 2.0 document of the VEX profile (`csaf_vex`).
+    Csaf,
+}
+
+/// Who publishes a document, for VEX and advisories.
+#[derive(Args)]
+pub struct PublisherArgs {
+    /// The product (default: the product in safeguard.toml, else the folder's name).
+    #[arg(long)]
+    pub product: Option<String>,
+    /// The publisher's web namespace (default: [vendor] url in safeguard.toml).
+    #[arg(long, value_name = "URL")]
+    pub namespace: Option<String>,
+    /// The document id (default: PRODUCT-vex-YYYYMMDD, or the advisory's tracking id).
+    #[arg(long)]
+    pub id: Option<String>,
+}
+
+#[derive(Args)]
+pub struct VexArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    #[command(flatten)]
+    publisher: PublisherArgs,
+    #[arg(long, value_enum, default_value = "openvex")]
+    format: VexFormat,
+    /// Every ticket, not only the ones a person triaged (untriaged ones are stated as
+    /// under_investigation).
+    #[arg(long)]
+    all: bool,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
 #[derive(Args)]
 pub struct VerifyArgs {
     #[command(flatten)]
@@ -240,6 +284,7 @@ pub fn run(cmd: VulnsCommand, quiet: bool, now: OffsetDateTime) -> Result<ExitCo
         VulnsCommand::Release(a) => release(a, now),
         VulnsCommand::Verify(a) => verify(a),
         VulnsCommand::Report(a) => report(a, now),
+        VulnsCommand::Vex(a) => vex(a, now),
     }
 }
 
@@ -771,6 +816,81 @@ fn report(a: ReportArgs, now: OffsetDateTime) -> Result<ExitCode> {
         ReportFormat::Html => safeguard_handling::kpi::render_html(&k),
         ReportFormat::Json => serde_json::to_string_pretty(&k)? + "\n",
     };
+    match &a.output {
+        Some(p) => crate::sbom::write_atomic(p, text.as_bytes())?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The publisher and product of a VEX document or advisory, from `safeguard.toml` and flags.
+pub(crate) fn doc_meta(
+    repo: &Path,
+    p: &PublisherArgs,
+    default_id: impl FnOnce(&str) -> String,
+    now: OffsetDateTime,
+) -> Result<safeguard_handling::model::DocMeta> {
+    let loaded = safeguard_config::load_from_root(repo)?;
+    let config = &loaded.config;
+    let (product, version) = product_of(repo, p.product.as_deref())?;
+    let publisher = config.vendor.name.clone().with_context(
+        || "set [vendor] name in safeguard.toml: a VEX document or advisory names its publisher",
+    )?;
+    let namespace = p
+        .namespace
+        .clone()
+        .or_else(|| config.vendor.url.clone())
+        .with_context(|| {
+            "set [vendor] url in safeguard.toml (or give --namespace https://…): the publisher's namespace identifies the document"
+        })?;
+    let product_name = config
+        .products
+        .iter()
+        .find(|x| x.id.get_ref().as_str() == product)
+        .and_then(|x| x.name.clone())
+        .unwrap_or_else(|| product.clone());
+    Ok(safeguard_handling::model::DocMeta {
+        publisher,
+        namespace,
+        contact: config.disclosure.contact.first().cloned(),
+        product_name,
+        product_purl: version
+            .as_ref()
+            .map(|v| format!("pkg:generic/{product}@{v}")),
+        product_version: version,
+        document_id: p.id.clone().unwrap_or_else(|| default_id(&product)),
+        timestamp: now,
+    })
+}
+
+fn vex(a: VexArgs, now: OffsetDateTime) -> Result<ExitCode> {
+    let meta = doc_meta(
+        &a.store.repo,
+        &a.publisher,
+        |product| format!("{product}-vex-{}", day(now).replace('-', "")),
+        now,
+    )?;
+    let (product, _) = product_of(&a.store.repo, a.publisher.product.as_deref())?;
+    let mut store = open(&a.store.repo, a.store.store.as_deref(), OpenMode::Existing)?;
+    let tickets = store.tickets(&TicketFilter {
+        product: Some(product.clone()),
+        ..TicketFilter::default()
+    })?;
+    let chosen: Vec<&Ticket> = tickets
+        .iter()
+        .filter(|t| a.all || t.triaged_at.is_some() || t.status == Status::Fixed)
+        .collect();
+    if chosen.is_empty() {
+        bail!(
+            "no triaged ticket for {product}: a VEX document needs at least one statement (triage with `safeguard vulns triage`, or give --all)"
+        );
+    }
+    let doc = match a.format {
+        VexFormat::Openvex => safeguard_handling::vex::openvex(&chosen, &meta),
+        VexFormat::Cyclonedx => safeguard_handling::vex::cyclonedx(&chosen, &meta),
+        VexFormat::Csaf => bail!("CSAF VEX is not available in this build"),
+    };
+    let text = serde_json::to_string_pretty(&doc)? + "\n";
     match &a.output {
         Some(p) => crate::sbom::write_atomic(p, text.as_bytes())?,
         None => print!("{text}"),

@@ -44,7 +44,7 @@ fn repo(dir: &Path) -> PathBuf {
     write(
         &root,
         "safeguard.toml",
-        "[vendor]\nname = \"Acme\"\n\n[[products]]\nid = \"acme-server\"\nversion = \"4.2.0\"\n",
+        "[vendor]\nname = \"Acme\"\nurl = \"https://acme.example\"\n\n[[products]]\nid = \"acme-server\"\nname = \"Acme Server\"\nversion = \"4.2.0\"\n",
     );
     root
 }
@@ -271,6 +271,49 @@ fn sync_list_triage_show_release_verify() {
         .map(str::to_string)
         .unwrap_or_default();
     assert!(line.contains("2025-08-28"), "{}", stdout(&o));
+
+    // VEX from the triage decisions: the triaged and fixed tickets, valid OpenVEX.
+    let o = safeguard(&root, &["vulns", "vex", "--format", "openvex"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let vex = json(&o);
+    let schema: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/testdata/openvex-spec/openvex_json_schema.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options().offline().build(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&vex).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let stated: Vec<String> = vex["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{}={}",
+                s["vulnerability"]["name"].as_str().unwrap(),
+                s["status"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        stated,
+        vec![
+            "GHSA-0000=fixed",
+            "GHSA-0001=not_affected",
+            "GHSA-0002=affected"
+        ]
+    );
+    assert_eq!(vex["author"], "Acme");
+    let o = safeguard(&root, &["vulns", "vex", "--format", "cyclonedx", "--all"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        json(&o)["vulnerabilities"].as_array().map(Vec::len),
+        Some(4)
+    );
 
     // assess reads the store: at 2026-01-01 (SOURCE_DATE_EPOCH) VULN-3 and VULN-4 are past
     // due and VULN-4 was never triaged; VULN-1 (critical) was fixed in 4 days and shipped 14 h

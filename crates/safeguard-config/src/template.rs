@@ -18,6 +18,8 @@ name = {vendor}
 #   "reseller"                   themes 3 and 4
 #   "developer-only"             themes 1, 2 and 3
 role = "developer-and-distributor"
+# Your web address: the namespace of the advisories and VEX documents you publish.
+# url = "https://example.com"
 
 # The Senior Responsible Owner: the person at leadership level accountable for the Code.
 # [sro]

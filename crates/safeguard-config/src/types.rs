@@ -376,6 +376,10 @@ pub struct Vendor {
     pub name: Option<String>,
     #[serde(default)]
     pub role: VendorRole,
+    /// The vendor's web address (`https://…`): the namespace of published advisories (CSAF
+    /// `publisher.namespace`) and VEX documents.
+    #[serde(default, deserialize_with = "non_empty_opt")]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -130,6 +130,7 @@ fn template_parses_and_names_the_vendor() {
     );
     assert_eq!(c.disclosure.contact, ["mailto:security@example.com"]);
     assert_eq!(c.vulns.store.as_deref(), Some(".safeguard/store.db"));
+    assert_eq!(c.vendor.url.as_deref(), Some("https://example.com"));
     let sla = c.vulns.sla.expect("[vulns.sla] parsed");
     use safeguard_handling::model::Severity;
     assert_eq!(
