@@ -508,6 +508,7 @@ fn summary_rows(k: &Kpis) -> (Vec<&'static str>, Vec<Vec<String>>) {
 fn breach_rows(list: &[Breach]) -> (Vec<&'static str>, Vec<Vec<String>>) {
     let header = vec![
         "TICKET",
+        "PRODUCT",
         "SEVERITY",
         "STATUS",
         "VULNERABILITY",
@@ -520,6 +521,7 @@ fn breach_rows(list: &[Breach]) -> (Vec<&'static str>, Vec<Vec<String>>) {
         .map(|b| {
             vec![
                 b.key.clone(),
+                b.product.clone(),
                 b.severity.as_str().to_string(),
                 b.status.as_str().to_string(),
                 b.vuln_id.clone(),
@@ -622,7 +624,7 @@ pub fn render_table(k: &Kpis) -> String {
         let _ = writeln!(out, "\n{title}: {}", list.len());
         if !list.is_empty() {
             let (h, rows) = breach_rows(list);
-            text_table(&mut out, &h, &rows, 6);
+            text_table(&mut out, &h, &rows, 7);
         }
     }
     out
@@ -695,7 +697,7 @@ pub fn render_markdown(k: &Kpis) -> String {
             let _ = writeln!(out, "None.");
         } else {
             let (h, rows) = breach_rows(list);
-            md_table(&mut out, &h, &rows, 6);
+            md_table(&mut out, &h, &rows, 7);
         }
     }
     out
@@ -932,7 +934,7 @@ pub fn render_html(k: &Kpis) -> String {
             out.push_str("<p>None.</p>\n");
         } else {
             let (h, rows) = breach_rows(list);
-            html_table(&mut out, &h, &rows, 6);
+            html_table(&mut out, &h, &rows, 7);
         }
     }
     out.push_str("</body>\n</html>\n");

@@ -499,7 +499,7 @@ fn every_rendering_escapes_what_tickets_carry() {
 
     let md = kpi::render_markdown(&k);
     assert!(
-        md.contains("| VULN-1 | critical | under\\_investigation | \\<script\\>alert(\"x\")\\</script\\> | pkg:npm/a\\|b@1.0.0?x='1'&amp;y=2 |"),
+        md.contains("| VULN-1 | Acme \\<b\\> | critical | under\\_investigation | \\<script\\>alert(\"x\")\\</script\\> | pkg:npm/a\\|b@1.0.0?x='1'&amp;y=2 |"),
         "{md}"
     );
 

@@ -82,6 +82,14 @@ unknown = 0
 }
 
 #[test]
+fn a_policy_serializes_to_a_table_that_parses_back() {
+    let p = SlaPolicy::from_parts([("high", 14), ("none", 0)], ClockStart::Published, 40).unwrap();
+    let text = toml::to_string(&p).unwrap();
+    assert_eq!(parse(&text).unwrap(), p);
+    assert!(text.contains("clock = \"published\""), "{text}");
+}
+
+#[test]
 fn a_partial_table_keeps_the_other_defaults() {
     let p = parse("[days]\nhigh = 21\n").unwrap();
     assert_eq!(p.days.high, 21);
