@@ -5,4 +5,5 @@
 //! writes a folder): tickets are kept by `safeguard-store`, and everything here works on the
 //! values it hands over.
 
+pub mod csaf;
 pub mod model;
