@@ -7,3 +7,4 @@
 
 pub mod csaf;
 pub mod model;
+pub mod osv;

@@ -178,25 +178,23 @@ pub(crate) fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-const CSAF_SCHEMA: &str = include_str!("../../schemas/csaf_json_schema.json");
+pub(crate) const CSAF_SCHEMA: &str = include_str!("../../schemas/csaf_json_schema.json");
 const CVSS_V2: &str = include_str!("../../schemas/cvss-v2.0_strict.json");
 const CVSS_V30: &str = include_str!("../../schemas/cvss-v3.0_strict.json");
 const CVSS_V31: &str = include_str!("../../schemas/cvss-v3.1_strict.json");
 /// The CSAF provider metadata schema (section 7.1.7), for [`super::publish`].
 pub(crate) const PROVIDER_SCHEMA: &str = include_str!("../../schemas/provider_json_schema.json");
 
+/// The FIRST CVSS schemas, under the URIs the CSAF schema refers to them by.
+pub(crate) const CVSS_RESOURCES: [(&str, &str); 3] = [
+    ("https://www.first.org/cvss/cvss-v2.0.json", CVSS_V2),
+    ("https://www.first.org/cvss/cvss-v3.0.json", CVSS_V30),
+    ("https://www.first.org/cvss/cvss-v3.1.json", CVSS_V31),
+];
+
 fn compiled() -> &'static Result<jsonschema::Validator, String> {
     static VALIDATOR: OnceLock<Result<jsonschema::Validator, String>> = OnceLock::new();
-    VALIDATOR.get_or_init(|| {
-        build(
-            CSAF_SCHEMA,
-            &[
-                ("https://www.first.org/cvss/cvss-v2.0.json", CVSS_V2),
-                ("https://www.first.org/cvss/cvss-v3.0.json", CVSS_V30),
-                ("https://www.first.org/cvss/cvss-v3.1.json", CVSS_V31),
-            ],
-        )
-    })
+    VALIDATOR.get_or_init(|| build(CSAF_SCHEMA, &CVSS_RESOURCES))
 }
 
 /// Compiles an embedded schema with the given resources registered under their URIs (offline).
