@@ -100,6 +100,9 @@ enum Command {
     /// Product lifecycle: end-of-support dates and notices, update policy, user documentation.
     #[command(subcommand, after_help = crate::lifecycle::LIFECYCLE_HELP)]
     Lifecycle(crate::lifecycle::LifecycleCommand),
+    /// CSAF 2.0 advisories: validate, publish in the provider layout, export as OSV.
+    #[command(subcommand, after_help = crate::advisory::ADVISORY_HELP)]
+    Advisory(crate::advisory::AdvisoryCommand),
     /// The sigstore-conformance CLI protocol (for the conformance suite).
     #[command(subcommand, hide = true)]
     Sigstore(crate::attest::SigstoreCommand),
@@ -219,6 +222,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Disclosure(d) => crate::disclosure::run(d, now()?),
         Command::Incident(i) => crate::incident::run(i, now()?),
         Command::Lifecycle(l) => crate::lifecycle::run(l, now()?),
+        Command::Advisory(a) => crate::advisory::run(a, now()?),
     }
 }
 
