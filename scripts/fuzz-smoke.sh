@@ -50,6 +50,10 @@ PY
   cat "$shared"/cvss-vectors/tests/vectors_* | cut -d' ' -f1 | sort -u | awk 'NR<=300' |
     while read -r v; do printf '%s' "$v" >"corpus/cvss_parse/$(printf '%s' "$v" | sha1sum | cut -c1-16)"; done
 fi
+if [ -d "$shared/oasis-csaf" ]; then
+  mkdir -p corpus/csaf_validate
+  find "$shared/oasis-csaf/csaf_2.0/test/validator/data/mandatory" "$shared/oasis-csaf/csaf_2.0/examples/csaf" -name '*.json' -size -32k | awk 'NR<=200' | while read -r f; do cp -n "$f" "corpus/csaf_validate/$(printf '%s' "$f" | sha1sum | cut -c1-16)"; done
+fi
 for target in $(cargo fuzz list); do
   echo "== fuzz $target (${seconds}s)"
   log="target/fuzz-$target.log"

@@ -103,6 +103,9 @@ enum Command {
     /// Product lifecycle: end-of-support dates and notices, update policy, user documentation.
     #[command(subcommand, after_help = crate::lifecycle::LIFECYCLE_HELP)]
     Lifecycle(crate::lifecycle::LifecycleCommand),
+    /// CSAF 2.0 advisories: validate, publish in the provider layout, export as OSV.
+    #[command(subcommand, after_help = crate::advisory::ADVISORY_HELP)]
+    Advisory(crate::advisory::AdvisoryCommand),
     /// The sigstore-conformance CLI protocol (for the conformance suite).
     #[command(subcommand, hide = true)]
     Sigstore(crate::attest::SigstoreCommand),
@@ -223,6 +226,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Incident(i) => crate::incident::run(i, now()?),
         Command::Vulns(v) => crate::vulns::run(v, cli.quiet, now()?),
         Command::Lifecycle(l) => crate::lifecycle::run(l, now()?),
+        Command::Advisory(a) => crate::advisory::run(a, now()?),
     }
 }
 

@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 a policy failed (`--strict`, a ledger that fails verification);
 //! 2 bad usage or unreadable input.
 
+mod advisory;
 mod attest;
 mod ci;
 mod cmd;

@@ -5,7 +5,9 @@
 //! writes a folder): tickets are kept by `safeguard-store`, and everything here works on the
 //! values it hands over.
 
+pub mod csaf;
 pub mod kpi;
 pub mod model;
+pub mod osv;
 pub mod sla;
 pub mod vex;
