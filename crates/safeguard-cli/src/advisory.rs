@@ -15,6 +15,8 @@ use serde_json::{Value, json};
 use crate::output::table;
 
 pub const ADVISORY_HELP: &str = "Examples:
+  safeguard advisory new --ticket VULN-12 --ticket VULN-13 -o acme-sa-2026-0012.json   a draft
+  safeguard advisory new --ticket VULN-12 --final --title \"Acme Server: lodash prototype pollution\"
   safeguard advisory validate acme-sa-2026-001.json            schema + mandatory tests 6.1.1-6.1.33
   safeguard advisory validate advisories/*.json --format json
   safeguard advisory publish --dir site/.well-known/csaf \\
@@ -24,7 +26,9 @@ pub const ADVISORY_HELP: &str = "Examples:
 validate reports every file, also when one is bad. publish validates first, refuses the
 invalid documents and publishes the others: year folders, index.txt, changes.csv,
 provider-metadata.json and .sha256/.sha512 files (CSAF 2.0 section 7). Publishing again is a
-no-op; a newer version of an advisory replaces the older one.
+no-op; a newer version of an advisory replaces the older one. Published final and interim
+advisories are recorded in the ticket store (when the repository has one), against the tickets
+whose vulnerability ids they name: claims 3.4.1 and 3.4.2 read them.
 
 Exit codes: 0 ok; 1 a document is invalid (validate, osv) or was refused (publish);
 2 bad usage or an unreadable file.";
@@ -37,6 +41,9 @@ enum Format {
 
 #[derive(Subcommand)]
 pub enum AdvisoryCommand {
+    /// Draft a CSAF 2.0 security advisory from tickets of the store.
+    #[command(after_help = ADVISORY_HELP)]
+    New(NewArgs),
     /// Validate CSAF 2.0 documents: the JSON schema and every mandatory test (section 6.1).
     #[command(after_help = ADVISORY_HELP)]
     Validate(ValidateArgs),
@@ -46,6 +53,29 @@ pub enum AdvisoryCommand {
     /// Print a CSAF advisory as OSV records (a JSON array, one record per vulnerability).
     #[command(after_help = ADVISORY_HELP)]
     Osv(OsvArgs),
+}
+
+#[derive(Args)]
+pub struct NewArgs {
+    /// The tickets (VULN-12 or 12; repeatable), all of one product.
+    #[arg(long = "ticket", required = true, value_name = "ID")]
+    tickets: Vec<String>,
+    /// Mark it final (released) instead of draft.
+    #[arg(long = "final")]
+    final_: bool,
+    /// The title (default: the product and the vulnerabilities).
+    #[arg(long)]
+    title: Option<String>,
+    /// The TLP label (default WHITE: a public advisory).
+    #[arg(long, value_name = "LABEL")]
+    tlp: Option<String>,
+    #[command(flatten)]
+    store: crate::vulns::StoreArgs,
+    #[command(flatten)]
+    publisher: crate::vulns::PublisherArgs,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -73,6 +103,18 @@ pub struct PublishArgs {
     files: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// The repository whose ticket store records the published advisories.
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// The store file (default: [vulns] store, else .safeguard/store.db in --repo).
+    #[arg(long, value_name = "FILE")]
+    store: Option<PathBuf>,
+    /// Do not record the advisories in the ticket store.
+    #[arg(long)]
+    no_record: bool,
+    /// Who publishes (default $USER).
+    #[arg(long)]
+    by: Option<String>,
 }
 
 #[derive(Args)]
@@ -83,6 +125,7 @@ pub struct OsvArgs {
 
 pub fn run(cmd: AdvisoryCommand, now: time::OffsetDateTime) -> Result<ExitCode> {
     match cmd {
+        AdvisoryCommand::New(a) => new(a, now),
         AdvisoryCommand::Validate(a) => validate(a),
         AdvisoryCommand::Publish(a) => publish(a, now),
         AdvisoryCommand::Osv(a) => osv_cmd(a),
@@ -92,7 +135,6 @@ pub fn run(cmd: AdvisoryCommand, now: time::OffsetDateTime) -> Result<ExitCode> 
 /// Drafts a CSAF 2.0 security advisory from tickets, checks it with the validator and returns
 /// it as pretty JSON (for `advisory new --ticket ID`). An advisory that fails our own validator
 /// is an error, never written.
-#[allow(dead_code)] // called by `advisory new --ticket ID`, which needs the ticket store
 pub fn draft(tickets: &[&Ticket], meta: &DocMeta, opts: &AdvisoryOptions) -> Result<String> {
     let doc = csaf::advisory(tickets, meta, opts).context("cannot draft the advisory")?;
     let report = csaf::validate(&doc);
@@ -277,7 +319,153 @@ fn publish(args: PublishArgs, now: time::OffsetDateTime) -> Result<ExitCode> {
             }
         }
     }
+    if !args.no_record {
+        record_published(&args, &docs, &report, now)?;
+    }
     Ok(exit(unreadable, report.any_refused()))
+}
+
+/// The vulnerability ids an advisory names (`cve`, `ids[].text`).
+fn named_ids(doc: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for v in doc["vulnerabilities"].as_array().into_iter().flatten() {
+        if let Some(c) = v["cve"].as_str() {
+            out.push(c.to_string());
+        }
+        for i in v["ids"].as_array().into_iter().flatten() {
+            if let Some(t) = i["text"].as_str() {
+                out.push(t.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Record published (non-draft) advisories in the repository's ticket store, when it has one.
+fn record_published(
+    args: &PublishArgs,
+    docs: &[Value],
+    report: &csaf::PublishReport,
+    now: time::OffsetDateTime,
+) -> Result<()> {
+    let path = crate::vulns::store_path(&args.repo, args.store.as_deref())?;
+    if !path.exists() {
+        return Ok(());
+    }
+    let mut store = safeguard_store::Store::open(&path, safeguard_store::OpenMode::Existing)?;
+    let tickets = store.tickets(&Default::default())?;
+    let by = crate::vulns::actor(args.by.as_deref());
+    for (doc, e) in docs.iter().zip(&report.entries) {
+        if matches!(e.outcome, Outcome::Refused { .. }) {
+            continue;
+        }
+        let status = doc["document"]["tracking"]["status"]
+            .as_str()
+            .unwrap_or("draft")
+            .to_string();
+        if status == "draft" {
+            continue;
+        }
+        let ids = named_ids(doc);
+        let covered: Vec<i64> = tickets
+            .iter()
+            .filter(|t| {
+                ids.iter().any(|i| {
+                    i.eq_ignore_ascii_case(&t.vuln_id)
+                        || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(i))
+                })
+            })
+            .map(|t| t.id)
+            .collect();
+        let issued = doc["document"]["tracking"]["current_release_date"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                now.format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default()
+            });
+        let bytes = csaf::publish::to_bytes(doc);
+        store.record_advisory(&safeguard_store::AdvisoryRecord {
+            tracking_id: e.tracking_id.clone(),
+            version: e.version.clone(),
+            status,
+            issued_at: issued,
+            recorded_by: by.clone(),
+            tickets: covered.clone(),
+            sha256: safeguard_attest::hash::sha256(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        })?;
+        eprintln!(
+            "{}: advisory {} version {} recorded, covering {} tickets.",
+            path.display(),
+            e.tracking_id,
+            e.version,
+            covered.len()
+        );
+    }
+    store.close()?;
+    Ok(())
+}
+
+fn new(a: NewArgs, now: time::OffsetDateTime) -> Result<ExitCode> {
+    let ids: Vec<i64> = a
+        .tickets
+        .iter()
+        .map(|t| crate::vulns::ticket_id(t))
+        .collect::<Result<_>>()?;
+    let mut store = crate::vulns::open(
+        &a.store.repo,
+        a.store.store.as_deref(),
+        safeguard_store::OpenMode::Existing,
+    )?;
+    let mut tickets = Vec::new();
+    for id in &ids {
+        tickets.push(store.ticket(*id)?);
+    }
+    store.close()?;
+    let products: std::collections::BTreeSet<&str> =
+        tickets.iter().map(|t| t.product.as_str()).collect();
+    if products.len() > 1 {
+        bail!(
+            "the tickets belong to different products ({}): draft one advisory per product",
+            products.into_iter().collect::<Vec<_>>().join(", ")
+        );
+    }
+    let mut publisher = crate::vulns::PublisherArgs {
+        product: a.publisher.product.clone(),
+        namespace: a.publisher.namespace.clone(),
+        id: a.publisher.id.clone(),
+    };
+    if publisher.product.is_none() {
+        publisher.product = products.first().map(|p| p.to_string());
+    }
+    let year = now.year();
+    let first = ids.iter().min().copied().unwrap_or(0);
+    let meta = crate::vulns::doc_meta(
+        &a.store.repo,
+        &publisher,
+        |product| format!("{}-SA-{year}-{first:04}", product.to_ascii_uppercase()),
+        now,
+    )?;
+    let refs: Vec<&Ticket> = tickets.iter().collect();
+    let opts = AdvisoryOptions {
+        status: if a.final_ {
+            csaf::TrackingStatus::Final
+        } else {
+            csaf::TrackingStatus::Draft
+        },
+        title: a.title.clone(),
+        tlp: a.tlp.clone(),
+        ..Default::default()
+    };
+    let text = draft(&refs, &meta, &opts)?;
+    match &a.output {
+        Some(p) => crate::sbom::write_atomic(p, text.as_bytes())?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn osv_cmd(args: OsvArgs) -> Result<ExitCode> {

@@ -65,10 +65,10 @@ pub enum VulnsCommand {
 pub struct StoreArgs {
     /// The repository root (where safeguard.toml and .safeguard/ are).
     #[arg(long, default_value = ".")]
-    repo: PathBuf,
+    pub(crate) repo: PathBuf,
     /// The store file (default: [vulns] store in safeguard.toml, else .safeguard/store.db).
     #[arg(long, value_name = "FILE")]
-    store: Option<PathBuf>,
+    pub(crate) store: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -312,7 +312,7 @@ pub(crate) fn store_path(repo: &Path, explicit: Option<&Path>) -> Result<PathBuf
 }
 
 /// The configuration's product id and version, else the folder's name.
-fn product_of(repo: &Path, explicit: Option<&str>) -> Result<(String, Option<String>)> {
+pub(crate) fn product_of(repo: &Path, explicit: Option<&str>) -> Result<(String, Option<String>)> {
     let loaded = safeguard_config::load_from_root(repo)?;
     let products = &loaded.config.products;
     if let Some(p) = explicit {
@@ -347,7 +347,7 @@ fn sla_policy(repo: &Path) -> Result<SlaPolicy> {
         .sla_policy())
 }
 
-fn open(repo: &Path, explicit: Option<&Path>, mode: OpenMode) -> Result<Store> {
+pub(crate) fn open(repo: &Path, explicit: Option<&Path>, mode: OpenMode) -> Result<Store> {
     let path = store_path(repo, explicit)?;
     Ok(Store::open(&path, mode)?)
 }
@@ -572,7 +572,7 @@ fn list(a: ListArgs, now: OffsetDateTime) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn ticket_id(s: &str) -> Result<i64> {
+pub(crate) fn ticket_id(s: &str) -> Result<i64> {
     safeguard_store::parse_ticket_id(s)
         .with_context(|| format!("`{s}` is not a ticket id (VULN-12 or 12)"))
 }
@@ -888,7 +888,15 @@ fn vex(a: VexArgs, now: OffsetDateTime) -> Result<ExitCode> {
     let doc = match a.format {
         VexFormat::Openvex => safeguard_handling::vex::openvex(&chosen, &meta),
         VexFormat::Cyclonedx => safeguard_handling::vex::cyclonedx(&chosen, &meta),
-        VexFormat::Csaf => bail!("CSAF VEX is not available in this build"),
+        VexFormat::Csaf => safeguard_handling::csaf::vex(
+            &chosen,
+            &meta,
+            &safeguard_handling::csaf::AdvisoryOptions {
+                status: safeguard_handling::csaf::TrackingStatus::Final,
+                ..Default::default()
+            },
+        )
+        .context("cannot write the CSAF VEX document")?,
     };
     let text = serde_json::to_string_pretty(&doc)? + "\n";
     match &a.output {

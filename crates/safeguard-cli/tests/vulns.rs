@@ -359,6 +359,86 @@ fn sync_list_triage_show_release_verify() {
     let (st, arg) = claim("3.5.1");
     assert_eq!(st, "met", "{arg}");
     assert!(arg.contains("1 of 1 fixed tickets shipped in 1 recorded release; fix to release took a median of 0.6 days, at most 0.6 days"), "{arg}");
+
+    // An advisory for VULN-1: drafted from the store, valid, published, recorded; then 3.4.2
+    // is met.
+    let sa = root.join("sa.json");
+    let o = safeguard(
+        &root,
+        &[
+            "advisory",
+            "new",
+            "--ticket",
+            "VULN-1",
+            "--final",
+            "-o",
+            sa.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&sa).unwrap()).unwrap();
+    assert_eq!(
+        doc["document"]["tracking"]["id"],
+        "ACME-SERVER-SA-2026-0001"
+    );
+    assert_eq!(
+        doc["document"]["publisher"]["namespace"],
+        "https://acme.example"
+    );
+    let o = safeguard(&root, &["advisory", "validate", sa.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let site = dir.path().join("site");
+    let o = safeguard(
+        &root,
+        &[
+            "advisory",
+            "publish",
+            "--dir",
+            site.to_str().unwrap(),
+            "--base-url",
+            "https://acme.example/.well-known/csaf",
+            sa.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains("advisory ACME-SERVER-SA-2026-0001 version 1 recorded, covering 1 tickets."),
+        "{}",
+        stderr(&o)
+    );
+    assert!(site.join("2026/acme-server-sa-2026-0001.json").is_file());
+    let o = safeguard(
+        &root,
+        &["assess", ".", "--no-record", "--out", out.to_str().unwrap()],
+    );
+    assert!(code(&o) == 0, "{}", stderr(&o));
+    let a: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("assessment.json")).unwrap()).unwrap();
+    let c = a["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "3.4.2")
+        .unwrap();
+    assert_eq!(c["status"], "met", "{}", c["argument"]);
+
+    // CSAF VEX from the triage decisions passes our validator.
+    let cv = root.join("vex.csaf.json");
+    let o = safeguard(
+        &root,
+        &[
+            "vulns",
+            "vex",
+            "--format",
+            "csaf",
+            "-o",
+            cv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = safeguard(&root, &["advisory", "validate", cv.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
 }
 
 /// Tampering through SQLite behind the tool's back makes `verify` exit 1 and name the entry.
