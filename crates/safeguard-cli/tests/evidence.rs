@@ -14,7 +14,7 @@ fn list_show_and_verify_detect_tampering() {
 
     let o = safeguard(tmp.path(), &["evidence", "verify", "--repo", repo_arg]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
-    assert!(stdout(&o).starts_with("ok: 14 entries"), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("ok: 15 entries"), "{}", stdout(&o));
 
     let o = safeguard(
         tmp.path(),
@@ -41,6 +41,7 @@ fn list_show_and_verify_detect_tampering() {
             "composition",
             "vulnerabilities",
             "communication",
+            "vuln-handling",
             "manual-document",
             "manual-document",
             "manual-document"
