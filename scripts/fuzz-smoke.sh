@@ -54,6 +54,10 @@ if [ -d "$shared/oasis-csaf" ]; then
   mkdir -p corpus/csaf_validate
   find "$shared/oasis-csaf/csaf_2.0/test/validator/data/mandatory" "$shared/oasis-csaf/csaf_2.0/examples/csaf" -name '*.json' -size -32k | awk 'NR<=200' | while read -r f; do cp -n "$f" "corpus/csaf_validate/$(printf '%s' "$f" | sha1sum | cut -c1-16)"; done
 fi
+# The store's recorder: a scan report with findings that exercise creation and keys.
+mkdir -p corpus/store_record
+printf '%s' '{"target":"repo","tool_version":"t","scanned_at":"2025-03-01T10:00:00Z","db":{"path":"x","records":1,"newest_modified":"2025-01-02T00:00:00Z"},"components":2,"findings":[{"component":{"ecosystem":"npm","name":"a","version":"1.0.0","purl":"pkg:npm/a@1.0.0","relationship":"direct"},"id":"GHSA-1","aliases":["CVE-2025-1"],"severity":{"rating":"high","score":7.5,"source":"cvss"},"fixed_versions":["1.0.1"],"published":"2025-01-01T00:00:00Z","modified":"2025-01-02T00:00:00Z"},{"component":{"ecosystem":"npm","name":"b","version":"2.0.0","purl":"pkg:npm/b@2.0.0","relationship":"transitive"},"id":"GHSA-2","severity":{"rating":null,"source":"unknown"},"modified":"2025-01-02T00:00:00Z","informational":"unmaintained"}]}' >corpus/store_record/report-seed
+
 for target in $(cargo fuzz list); do
   echo "== fuzz $target (${seconds}s)"
   log="target/fuzz-$target.log"
