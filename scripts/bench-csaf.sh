@@ -20,7 +20,7 @@ ours="$CARGO_TARGET_DIR/release/safeguard"
 python3 - "$runs" "$ours" "$examples" <<'PY'
 import glob, json, os, resource, statistics, subprocess, sys, time
 runs, ours, examples = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-files = sorted(glob.glob(f"{examples}/*.json"))
+files = sorted(glob.glob(f"{examples}/**/*.json", recursive=True))
 size = sum(os.path.getsize(f) for f in files)
 tools = [
     ("safeguard advisory validate", [ours, "advisory", "validate", "--format", "json", *files]),
