@@ -392,10 +392,7 @@ fn record_published(
             issued_at: issued,
             recorded_by: by.clone(),
             tickets: covered.clone(),
-            sha256: safeguard_attest::hash::sha256(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            sha256: safeguard_model::sha256_bytes(&bytes),
         })?;
         eprintln!(
             "{}: advisory {} version {} recorded, covering {} tickets.",

@@ -129,7 +129,6 @@ pub fn run(args: ScanArgs, quiet: bool, now: time::OffsetDateTime) -> Result<Exi
     if args.record {
         crate::vulns::record(
             &src.path,
-            src.sboms.is_empty(),
             &result,
             inventory.errors.is_empty(),
             &args.record_args,

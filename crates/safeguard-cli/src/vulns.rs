@@ -356,7 +356,6 @@ pub(crate) fn open(repo: &Path, explicit: Option<&Path>, mode: OpenMode) -> Resu
 /// standard error.
 pub(crate) fn record(
     repo: &Path,
-    repo_scan: bool,
     report: &ScanReport,
     complete: bool,
     args: &RecordArgs,
@@ -373,13 +372,9 @@ pub(crate) fn record(
         db_newest: report.db.newest_modified,
         components: report.components,
         findings: report.findings.clone(),
-        digest: safeguard_attest::hash::sha256(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
+        digest: safeguard_model::sha256_bytes(&bytes),
         complete,
     };
-    let _ = repo_scan;
     let mut store = open(repo, args.store.as_deref(), OpenMode::Create)?;
     let out = store.record_scan(&input, &actor(args.by.as_deref()), now)?;
     if !quiet {
@@ -437,7 +432,6 @@ fn sync(a: SyncArgs, quiet: bool, now: OffsetDateTime) -> Result<ExitCode> {
     };
     let out = record(
         &a.source.path,
-        a.source.sboms.is_empty(),
         &report,
         complete,
         &a.record,

@@ -17,6 +17,7 @@ use std::path::Path;
 use safeguard_handling::model::Ticket;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
 use sqlx::SqliteConnection;
 
 use crate::{StoreError, classify, col, db_err};
@@ -64,15 +65,6 @@ impl VerifyReport {
     }
 }
 
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in d.iter() {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
-
 /// The hash of an entry (its `hash` field is ignored).
 pub(crate) fn entry_hash(e: &AuditEntry) -> String {
     let mut h = Sha256::new();
@@ -94,11 +86,7 @@ pub(crate) fn entry_hash(e: &AuditEntry) -> String {
         h.update(field.as_bytes());
         h.update(b"\n");
     }
-    let mut s = String::with_capacity(64);
-    for b in h.finalize().iter() {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
+    safeguard_model::hex(&h.finalize())
 }
 
 /// The ticket as the trail records it: without the fields a scan refreshes.

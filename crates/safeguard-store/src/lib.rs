@@ -224,7 +224,7 @@ impl Store {
                     });
                 }
                 for (version, description, sql) in MIGRATIONS {
-                    let sum = audit::sha256_hex(sql.as_bytes());
+                    let sum = safeguard_model::sha256_bytes(sql.as_bytes());
                     match applied.iter().find(|(v, _)| v == version) {
                         Some((_, applied_sum)) if *applied_sum == sum => continue,
                         Some(_) => {

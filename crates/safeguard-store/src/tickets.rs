@@ -140,11 +140,28 @@ fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-fn ticket_detail(before: Option<&Ticket>, after: &Ticket) -> String {
-    to_json(&serde_json::json!({
-        "before": before.map(audited),
-        "after": audited(after),
-    }))
+/// The audit row of a change to one ticket: its audited fields before and after.
+fn ticket_change<'a>(
+    at: &'a str,
+    actor: &'a str,
+    action: &'a str,
+    scan_id: Option<i64>,
+    reason: &'a str,
+    before: Option<&Ticket>,
+    after: &Ticket,
+) -> NewEntry<'a> {
+    NewEntry {
+        at,
+        actor,
+        action,
+        ticket_id: Some(after.id),
+        scan_id,
+        reason,
+        detail: to_json(&serde_json::json!({
+            "before": before.map(audited),
+            "after": audited(after),
+        })),
+    }
 }
 
 async fn save_ticket(
@@ -362,15 +379,7 @@ impl Store {
                                     .append(
                                         conn,
                                         p,
-                                        NewEntry {
-                                            at: &at,
-                                            actor,
-                                            action,
-                                            ticket_id: Some(t.id),
-                                            scan_id: Some(scan_id),
-                                            reason: &format!("seen by scan {scan_id}"),
-                                            detail: ticket_detail(Some(&before), t),
-                                        },
+                                        ticket_change(&at, actor, action, Some(scan_id), &format!("seen by scan {scan_id}"), Some(&before), t),
                                     )
                                     .await?;
                             } else {
@@ -420,15 +429,7 @@ impl Store {
                                 .append(
                                     conn,
                                     p,
-                                    NewEntry {
-                                        at: &at,
-                                        actor,
-                                        action: "created",
-                                        ticket_id: Some(t.id),
-                                        scan_id: Some(scan_id),
-                                        reason: &format!("found by scan {scan_id}"),
-                                        detail: ticket_detail(None, &t),
-                                    },
+                                    ticket_change(&at, actor, "created", Some(scan_id), &format!("found by scan {scan_id}"), None, &t),
                                 )
                                 .await?;
                             out.created.push(t.id);
@@ -463,15 +464,7 @@ impl Store {
                         .append(
                             conn,
                             p,
-                            NewEntry {
-                                at: &at,
-                                actor,
-                                action: "fixed_by_scan",
-                                ticket_id: Some(t.id),
-                                scan_id: Some(scan_id),
-                                reason: &format!("not found by scan {scan_id}"),
-                                detail: ticket_detail(Some(&before), t),
-                            },
+                            ticket_change(&at, actor, "fixed_by_scan", Some(scan_id), &format!("not found by scan {scan_id}"), Some(&before), t),
                         )
                         .await?;
                     out.fixed.push(t.id);
@@ -598,15 +591,15 @@ impl Store {
                     .append(
                         conn,
                         p,
-                        NewEntry {
-                            at: &fmt_time(now),
+                        ticket_change(
+                            &fmt_time(now),
                             actor,
-                            action: "triaged",
-                            ticket_id: Some(id),
-                            scan_id: None,
-                            reason: d.reason.trim(),
-                            detail: ticket_detail(Some(&before), &t),
-                        },
+                            "triaged",
+                            None,
+                            d.reason.trim(),
+                            Some(&before),
+                            &t,
+                        ),
                     )
                     .await?;
                 Ok(t)
@@ -690,15 +683,7 @@ impl Store {
                         .append(
                             conn,
                             p,
-                            NewEntry {
-                                at: &stamp,
-                                actor,
-                                action: "released",
-                                ticket_id: Some(t.id),
-                                scan_id: None,
-                                reason: &format!("fix shipped in {product} {version}"),
-                                detail: ticket_detail(Some(&before), &t),
-                            },
+                            ticket_change(&stamp, actor, "released", None, &format!("fix shipped in {product} {version}"), Some(&before), &t),
                         )
                         .await?;
                     shipped.push(t.id);

@@ -186,10 +186,6 @@ pub fn to_bytes(doc: &Value) -> Vec<u8> {
     bytes
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn provider_validator() -> &'static Result<jsonschema::Validator, String> {
     static V: OnceLock<Result<jsonschema::Validator, String>> = OnceLock::new();
     V.get_or_init(|| {
@@ -348,8 +344,8 @@ fn write_hashes(path: &Path, bytes: &[u8]) -> Result<bool, PublishError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let sha256 = format!("{}  {name}\n", hex(&Sha256::digest(bytes)));
-    let sha512 = format!("{}  {name}\n", hex(&Sha512::digest(bytes)));
+    let sha256 = format!("{}  {name}\n", safeguard_model::hex(&Sha256::digest(bytes)));
+    let sha512 = format!("{}  {name}\n", safeguard_model::hex(&Sha512::digest(bytes)));
     let a = write_if_changed(
         &path.with_file_name(format!("{name}.sha256")),
         sha256.as_bytes(),
